@@ -1,0 +1,32 @@
+"""Custom Keras layers, registered so saved models load with ``safe_mode``."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="genapp")
+class OneHot(keras.layers.Layer):
+    """Indices (batch, T) -> one-hot vectors (batch, T, depth), index 0 -> the zero vector.
+
+    Index 0 is PAD, which is also the start input: the textbook model reads
+    x<1> = 0, so PAD's column is dropped to zero rather than set to 1.
+    """
+
+    def __init__(self, depth: int, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(depth, int) or depth < 2:
+            raise ValueError(f"expected depth to be an integer >= 2, got {depth!r}")
+        self.depth = depth
+
+    def call(self, indices):
+        onehot = ops.one_hot(ops.cast(indices, "int32"), self.depth, dtype=self.compute_dtype)
+        keep = ops.concatenate([ops.zeros((1,), self.compute_dtype), ops.ones((self.depth - 1,), self.compute_dtype)])
+        return onehot * keep  # (batch, T, depth), row of zeros where index == 0
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.depth,)
+
+    def get_config(self):
+        return {**super().get_config(), "depth": self.depth}

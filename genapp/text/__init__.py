@@ -1,0 +1,1 @@
+"""Text side of genapp: vocabularies, corpus readers and datasets for language models."""

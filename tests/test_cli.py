@@ -1,0 +1,112 @@
+"""The command line: help texts, exact one-line errors, exit codes, nothing half-written."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["dino-names", "--help"], ["dino-names", "-h"]])
+def test_help(args):
+    result = run(*args)
+    assert result.exit_code == 0 and "Usage: " in result.output and "Example" in result.output
+
+
+def test_prints_count_names_one_per_line_capitalised(tiny_bundle):
+    result = run("dino-names", "--model", str(tiny_bundle), "--count", "4", "--seed", "2")
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0 and len(lines) == 4 and all(line[0].isupper() for line in lines)
+    assert run("dino-names", "--model", str(tiny_bundle), "--count", "4", "--seed", "2").stdout == result.stdout
+
+
+def test_mark_and_score(tiny_bundle):
+    marked = run("dino-names", "--model", str(tiny_bundle), "--count", "3", "--mark", "--seed", "0").stdout
+    assert all(line.split("\t")[1] in ("new", "known") for line in marked.splitlines())
+    scored = run("dino-names", "--model", str(tiny_bundle), "--score", "Stegosaurus", "rex")
+    header, *rows = scored.stdout.splitlines()
+    assert header == "name\tlog_prob\tnats_per_char"
+    assert [r.split("\t")[0] for r in rows] == ["Stegosaurus", "Rex"]
+    assert all(float(r.split("\t")[1]) < 0 for r in rows)
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--count", "0"], "Error: Invalid value for '--count' / '-n': 0 is not in the range x>=1."),
+        (["--temperature", "0"], "Error: Invalid value for '--temperature' / '-t': 0.0 is not in the range x>0."),
+        (["--temperature", "-1"], "Error: Invalid value for '--temperature' / '-t': -1.0 is not in the range x>0."),
+        (["--top-k", "0"], "Error: Invalid value for '--top-k': 0 is not in the range x>=1."),
+    ],
+)
+def test_bad_numbers(tiny_bundle, args, line):
+    result = run("dino-names", "--model", str(tiny_bundle), *args)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines()[-1] == line
+
+
+def test_unknown_prefix_and_score_characters(tiny_bundle):
+    result = run("dino-names", "--model", str(tiny_bundle), "--prefix", "Ωf")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --prefix 'ωf': characters the model never saw in training: 'ω' 'f'; it knows '")
+    result = run("dino-names", "--model", str(tiny_bundle), "--score", "T-rex")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: --score 't-rex': characters the model never saw")
+
+
+def _one_line_error(result):
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
+    return result.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [(None, "no such file"), (b"", "is empty; expected UTF-8 text"), (b"\n \n", "is empty; expected UTF-8 text"),
+     (b"\xe9t\xe9\n", "not UTF-8 text (byte 0xe9 at offset 0); save it as UTF-8")],
+    ids=["missing", "empty", "all_blank", "latin1"],
+)
+def test_bad_corpus_leaves_no_model(tmp_path, content, reason):
+    corpus = tmp_path / "names.txt"
+    if content is not None:
+        corpus.write_bytes(content)
+    out = tmp_path / "model"
+    line = _one_line_error(run("dino-names", "--train", "--corpus", str(corpus), "--model", str(out), "--epochs", "1"))
+    assert line == f"Error: corpus {corpus}: {reason}"
+    assert list(tmp_path.iterdir()) == ([corpus] if content is not None else [])
+
+
+def test_model_path_that_is_a_file(tmp_path):
+    f = tmp_path / "model.keras"
+    f.write_text("")
+    line = _one_line_error(run("dino-names", "--model", str(f)))
+    assert line == f"Error: --model {f}: is a file; expected a model bundle folder"
+
+
+def test_partial_and_mismatched_bundles(tmp_path, tiny_bundle):
+    partial = tmp_path / "partial"
+    shutil.copytree(tiny_bundle, partial)
+    (partial / "model.keras").unlink()
+    line = _one_line_error(run("dino-names", "--model", str(partial)))
+    assert line == f"Error: model bundle {partial}: incomplete, missing model.keras; retrain it or point to another folder"
+    mixed = tmp_path / "mixed"
+    shutil.copytree(tiny_bundle, mixed)
+    (mixed / "vocab.json").write_text((mixed / "vocab.json").read_text().replace('"a"', '"á"'))
+    assert "vocab.json does not match config.json" in _one_line_error(run("dino-names", "--model", str(mixed)))
+
+
+def test_training_options_need_train(tiny_bundle):
+    result = run("dino-names", "--model", str(tiny_bundle), "--epochs", "3")
+    assert result.exit_code == 2 and "--epochs applies only when training; add --train" in result.stderr
+
+
+def test_trains_first_when_no_model_exists(tmp_path, tiny_corpus):
+    out = tmp_path / "new"
+    result = run("dino-names", "--model", str(out), "--corpus", str(tiny_corpus), "--epochs", "1", "--units", "8",
+                 "--cell", "rnn", "--count", "2", "--seed", "0")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+    assert "no model at" in result.stderr and "epoch   1/1" in result.stderr
+    assert (out / "model.keras").is_file()

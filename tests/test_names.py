@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+
+from genapp.errors import GenappError
+from genapp.names import NamesModel, display, train_names
+from genapp.text.vocab import END, PAD
+from genapp.training import TrainSettings
+
+
+@pytest.fixture(scope="module")
+def model(tiny_bundle):
+    return NamesModel.load(tiny_bundle)
+
+
+def test_training_records_its_facts(model, tiny_corpus):
+    t = model.bundle.training
+    assert t["corpus"] == "names.txt" and len(t["corpus_sha256"]) == 64
+    assert t["epochs_run"] == 2 and t["best_val_loss"] > 0 and t["val_nats_per_char"] > 0
+    assert "tyrannosaurus" in model.known
+
+
+def test_same_seed_same_names_other_seed_other_names(model):
+    a = [g.name for g in model.generate(8, seed=3)]
+    b = [g.name for g in model.generate(8, seed=3)]
+    c = [g.name for g in model.generate(8, seed=4)]
+    assert a == b and a != c and len(set(a)) == 8
+
+
+def test_prefix_max_length_and_novelty(model):
+    got = model.generate(5, seed=0, prefix="Ste", max_length=12, novel=True)
+    assert all(g.name.startswith("ste") and len(g.name) <= 12 and g.is_new for g in got)
+    assert all(g.name not in model.known for g in got)
+
+
+def test_generated_names_use_only_corpus_characters(model):
+    for g in model.generate(10, seed=1):
+        assert g.name and not model.vocab.unknown(g.name) and "\n" not in g.name
+
+
+def test_score_is_the_product_of_the_step_probabilities(model):
+    name = "rex"
+    [s] = model.score(["Rex"])
+    v = model.vocab
+    states = model.stepper.initial_states(1)
+    logp, prev = 0.0, v.index(PAD)
+    for ch in list(name) + [END]:
+        probs, states = model.stepper.step(np.array([prev]), states)
+        logp += np.log(probs[0, v.index(ch)])
+        prev = v.index(ch)
+    assert s.log_prob == pytest.approx(logp, abs=1e-4)
+    assert s.nats_per_char == pytest.approx(-logp / 4, abs=1e-4)
+
+
+def test_unknown_characters_are_named(model):
+    with pytest.raises(GenappError, match="--prefix 'q9': characters the model never saw in training: 'q' '9'"):
+        model.generate(3, prefix="q9")
+    with pytest.raises(GenappError, match="--score 'zoë'"):
+        model.score(["Zoë"])
+
+
+def test_too_many_names_asked_for_is_an_error_not_a_hang(model):
+    with pytest.raises(GenappError, match="distinct names in 50 rounds"):
+        model.generate(30, max_length=1, seed=0)  # only 21 one-letter names exist
+
+
+def test_names_in_any_alphabet(tmp_path):
+    corpus = tmp_path / "greek.txt"
+    corpus.write_text("\n".join(["Αθηνά", "Απόλλων", "Άρτεμις", "Ερμής", "Ήρα", "Ζευς", "Δήμητρα", "Ήφαιστος"]), encoding="utf-8")
+    model = train_names(corpus, tmp_path / "m", {"cell": "gru", "units": 8, "layers": 2}, TrainSettings(epochs=1))
+    assert model.config.layers == 2 and "ζ" in model.vocab
+    assert display(model.generate(1, seed=0)[0].name)[0].isupper()
+
+
+def test_clipping_is_configured_on_the_optimizer(tmp_path, tiny_corpus):
+    m = train_names(tiny_corpus, tmp_path / "m", {"units": 4}, TrainSettings(epochs=1, clipvalue=0.5))
+    assert m.bundle.training["settings"]["clipvalue"] == 0.5

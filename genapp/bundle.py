@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,8 +108,14 @@ def read_bundle_config(path: Path) -> dict:
     return config
 
 
-def load_bundle(path: Path, kind: str) -> Bundle:
-    """Load and cross-check a bundle of the given kind; GenappError if anything is off."""
+def load_bundle(path: Path, kind: str, build: Callable[[dict], keras.Model] | None = None) -> Bundle:
+    """Load and cross-check a bundle of the given kind; GenappError if anything is off.
+
+    Without ``build`` the model comes from ``keras.saving.load_model`` in safe
+    mode.  With it, ``build(model arguments)`` makes the architecture and the
+    weights are read from model.keras into it: the same model, without paying
+    for random initialisation first (tests check both paths agree).
+    """
     path = Path(path)
     config = read_bundle_config(path)
     if config.get("kind") != kind:
@@ -124,7 +131,11 @@ def load_bundle(path: Path, kind: str) -> Bundle:
     except (KeyError, TypeError, ValueError) as e:
         raise GenappError(f"model bundle {path}: vocab.json is not a vocabulary ({e})") from None
     try:
-        model = keras.saving.load_model(path / MODEL_FILE, compile=False, safe_mode=True)
+        if build is None:
+            model = keras.saving.load_model(path / MODEL_FILE, compile=False, safe_mode=True)
+        else:
+            model = build(config["model"])
+            model.load_weights(path / MODEL_FILE)
     except Exception as e:  # Keras raises many types for a bad file; one message for all
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise GenappError(f"model bundle {path}: model.keras could not be loaded ({first})") from None

@@ -127,6 +127,10 @@ def sequence_log_probs(model: keras.Model, x: np.ndarray, y: np.ndarray, vocab: 
     return np.concatenate(out)
 
 
+def _build_for_loading(args: dict) -> keras.Model:
+    return build_model(CharLMConfig.from_json(args), initialize=False)
+
+
 class NamesModel:
     """A loaded names bundle, ready to generate and score."""
 
@@ -139,7 +143,7 @@ class NamesModel:
 
     @classmethod
     def load(cls, path: Path) -> "NamesModel":
-        return cls(bundles.load_bundle(path, KIND))
+        return cls(bundles.load_bundle(path, KIND, _build_for_loading))
 
     def alphabet(self) -> str:
         return "".join(s for s in self.vocab.symbols[len(self.vocab.specials) :])
@@ -175,7 +179,8 @@ class NamesModel:
         rng = np.random.default_rng(seed)
         found: dict[str, GeneratedName] = {}
         for _ in range(MAX_ROUNDS):
-            batch = max(2 * (count - len(found)), 16)
+            # twice what is missing, rounded up to a power of two: few batch shapes, few compiles
+            batch = min(1 << max(4, (2 * (count - len(found)) - 1).bit_length()), 4096)
             for name in self._sample(batch, rng, temperature, top_k, prefix, max_length):
                 if name is None or name in found or (novel and name in self.known):
                     continue

@@ -74,3 +74,14 @@ def test_names_in_any_alphabet(tmp_path):
 def test_clipping_is_configured_on_the_optimizer(tmp_path, tiny_corpus):
     m = train_names(tiny_corpus, tmp_path / "m", {"units": 4}, TrainSettings(epochs=1, clipvalue=0.5))
     assert m.bundle.training["settings"]["clipvalue"] == 0.5
+
+
+def test_fast_loading_equals_keras_safe_mode_loading(model, tiny_bundle):
+    import keras
+    from keras import ops
+
+    safe = keras.saving.load_model(tiny_bundle / "model.keras", compile=False, safe_mode=True)
+    x = np.array([[0, 3, 5, 7, 2]], np.int32)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(safe(x)), ops.convert_to_numpy(model.bundle.model(x)), atol=1e-6
+    )

@@ -1,0 +1,60 @@
+"""Real processes: the console script, a clean terminal, and bundles that cross backends."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from genapp import paths
+from genapp.names import NamesModel
+
+OTHER_BACKEND = "tensorflow" if keras.backend.backend() == "jax" else "jax"
+GENAPP = [sys.executable, "-c", "import cli; cli.main()"]
+
+
+def genapp(*args, backend=None):
+    env = dict(os.environ)
+    if backend:
+        env["KERAS_BACKEND"] = backend
+    return subprocess.run([*GENAPP, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_console_script_is_installed():
+    assert shutil.which("genapp"), "pip install -e . should put a genapp script on PATH"
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_names_print_and_the_terminal_stays_clean(backend):
+    result = genapp("dino-names", "--count", "3", "--seed", "5", backend=backend)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "no TensorFlow/JAX start-up lines may reach the user"
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path):
+    result = genapp("dino-names", "--model", str(tmp_path / "none"), "--train", "--corpus", str(tmp_path / "x.txt"))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"Error: corpus {tmp_path / 'x.txt'}: no such file\n"
+    assert not (tmp_path / "none").exists()
+
+
+def test_the_shipped_bundle_gives_the_same_probabilities_on_both_backends():
+    model = NamesModel.load(paths.default_names_model())
+    x = np.array([[0, 3, 4, 5, 6, 7]], np.int32)
+    here = keras.ops.convert_to_numpy(model.bundle.model(x))
+    code = (
+        "import json, numpy as np, keras, genapp.paths as p\n"
+        "from genapp.names import NamesModel\n"
+        "m = NamesModel.load(p.default_names_model())\n"
+        f"x = np.array({x.tolist()}, np.int32)\n"
+        "print(json.dumps(keras.ops.convert_to_numpy(m.bundle.model(x)).tolist()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "KERAS_BACKEND": OTHER_BACKEND})
+    assert out.returncode == 0, out.stderr
+    np.testing.assert_allclose(np.array(json.loads(out.stdout)), here, atol=1e-5)

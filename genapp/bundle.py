@@ -22,6 +22,7 @@ from pathlib import Path
 import keras
 
 import genapp
+from genapp._backend import import_tensorflow_quietly
 from genapp.atomic import atomic_dir
 from genapp.errors import GenappError
 from genapp.nn import layers as _layers  # noqa: F401  (registers custom objects)
@@ -60,6 +61,7 @@ def save_bundle(out_dir: Path, *, kind: str, model: keras.Model, vocab: Vocabula
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise GenappError(f"model folder {out_dir}: is a file; expected a folder to write the bundle into")
+    import_tensorflow_quietly()  # Keras's serializer imports TensorFlow whenever it is installed
     with atomic_dir(out_dir) as tmp:
         model.save(tmp / MODEL_FILE)
         _write_json(tmp / VOCAB_FILE, vocab.to_json())

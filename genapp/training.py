@@ -74,8 +74,8 @@ class EpochPrinter(keras.callbacks.Callback):
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and the Keras backend (weight initialisation, shuffling)."""
-    import_tensorflow_quietly()  # set_random_seed seeds TensorFlow too when it is installed
+    """Seed Python, NumPy, Keras and TensorFlow (weight initialisation, batch shuffling)."""
+    import_tensorflow_quietly()  # set_random_seed seeds TensorFlow too whenever it is installed
     keras.utils.set_random_seed(seed)
 
 

@@ -58,3 +58,14 @@ def test_the_shipped_bundle_gives_the_same_probabilities_on_both_backends():
                          env={**os.environ, "KERAS_BACKEND": OTHER_BACKEND})
     assert out.returncode == 0, out.stderr
     np.testing.assert_allclose(np.array(json.loads(out.stdout)), here, atol=1e-5)
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+def test_training_progress_is_ours_alone(tmp_path, tiny_corpus, backend):
+    result = genapp("dino-names", "--train", "--corpus", str(tiny_corpus), "--model", str(tmp_path / "m"),
+                    "--epochs", "2", "--units", "8", "--count", "2", backend=backend)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("training a 1-layer LSTM (8 units) on ")
+    assert [line[:9] for line in lines[1:3]] == ["epoch   1", "epoch   2"]
+    assert lines[3].startswith("best epoch ") and len(lines) == 4

@@ -1,0 +1,66 @@
+"""Helpers shared by the benchmark scripts: machine facts, timing, tables, RESULTS.md."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "RESULTS.md"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def wall(cmd: list[str], env: dict | None = None, repeat: int = 5) -> float:
+    """Median wall time in seconds of a fresh process running ``cmd``."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, env={**os.environ, **(env or {})}, cwd=REPO,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    """Run ``python <args>`` and parse the JSON object it prints last."""
+    out = subprocess.run([sys.executable, *args], check=True, capture_output=True, text=True,
+                         env={**os.environ, **(env or {})}, cwd=REPO)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    fmt = lambda v: f"{v:.3f}" if isinstance(v, float) else str(v)  # noqa: E731
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def record(name: str, title: str, body: str) -> None:
+    """Print the section and replace its copy in RESULTS.md (between markers)."""
+    stamp = f"Measured {_dt.date.today().isoformat()} on {machine()}; `python benchmarks/{name}.py`."
+    section = f"<!-- {name}:start -->\n## {title}\n\n{stamp}\n\n{body.strip()}\n<!-- {name}:end -->"
+    print(section)
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", re.S)
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")

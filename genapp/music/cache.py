@@ -1,0 +1,64 @@
+"""On-disk cache of parsed pieces, so a second run over the same corpus skips parsing.
+
+Key: sha256 of the file's bytes (for ``music21:NAME``, of the bundled file),
+the pipeline version, and the reading options.  Value: the pieces as JSON
+(never pickle), written atomically.  Changing the reading code means bumping
+``PIPELINE_VERSION``, which invalidates every entry.
+
+Location: ``$GENAPP_CACHE_DIR`` if set, else ``~/.cache/genapp/pieces``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from genapp.atomic import atomic_path
+from genapp.music.piece import Piece
+
+PIPELINE_VERSION = 1
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("GENAPP_CACHE_DIR")
+    return Path(root) if root else Path.home() / ".cache" / "genapp" / "pieces"
+
+
+def source_digest(source: str) -> str | None:
+    """sha256 of the bytes behind a source, or None if they cannot be read."""
+    from genapp.music.reading import CORPUS_PREFIX, bundled_path
+
+    if source.startswith(CORPUS_PREFIX):
+        path = bundled_path(source[len(CORPUS_PREFIX):])
+        if path is None:
+            return None
+    else:
+        path = Path(source)
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def key(digest: str, melody_track: str | None) -> str:
+    return hashlib.sha256(json.dumps([digest, PIPELINE_VERSION, melody_track]).encode()).hexdigest()[:32]
+
+
+def load(k: str) -> list[Piece] | None:
+    path = cache_dir() / f"{k}.json"
+    try:
+        return [Piece.from_json(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(k: str, pieces: list[Piece]) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(folder / f"{k}.json") as tmp:
+            tmp.write_text(json.dumps([p.to_json() for p in pieces]), encoding="utf-8")
+    except OSError:
+        pass  # a cache that cannot be written only costs time

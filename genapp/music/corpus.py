@@ -1,0 +1,162 @@
+"""A corpus: many sources -> pieces, in parallel and cached, bad files reported and skipped.
+
+A source is a file, a folder (searched recursively for MIDI, MusicXML and
+ABC files), ``music21:NAME``, or a ``*.music21.txt`` file listing music21
+corpus names one per line (``#`` starts a comment).
+
+Each file that is not in the cache is parsed in a worker process (one per
+core, spawned so that no Keras/JAX state is forked), under a time limit, so
+one pathological file cannot hang the run.  A file that fails is reported
+(``Skipped``) and the others are still used; a corpus with no usable piece
+is an error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genapp.errors import GenappError
+from genapp.music import cache
+from genapp.music.piece import Piece
+from genapp.music.reading import CORPUS_PREFIX, SUFFIXES, PieceError, read_source
+
+LIST_SUFFIX = ".music21.txt"
+TIME_LIMIT = 120  # seconds to parse one file
+
+
+@dataclass
+class Skipped:
+    source: str
+    reason: str
+
+
+@dataclass
+class Corpus:
+    pieces: list[Piece] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    from_cache: int = 0  # sources whose pieces came from the cache
+    parsed: int = 0  # sources parsed this time
+
+
+def expand(sources: list[str]) -> tuple[list[str], list[Skipped]]:
+    """Sources -> the files and corpus names they stand for, in a stable order."""
+    out, skipped = [], []
+    for s in sources:
+        if s.startswith(CORPUS_PREFIX):
+            out.append(s)
+            continue
+        path = Path(s)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_music(p))
+            lists = sorted(p for p in path.rglob(f"*{LIST_SUFFIX}") if p.is_file())
+            if not found and not lists:
+                skipped.append(Skipped(s, f"folder has no music files ({', '.join(SUFFIXES)})"))
+            out += [str(p) for p in found]
+            for lst in lists:
+                out += _read_list(lst)
+        elif path.name.endswith(LIST_SUFFIX):
+            out += _read_list(path)
+        else:
+            out.append(s)
+    return list(dict.fromkeys(out)), skipped
+
+
+def _is_music(p: Path) -> bool:
+    return p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+
+
+def _read_list(path: Path) -> list[str]:
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line if line.startswith(CORPUS_PREFIX) else CORPUS_PREFIX + line)
+    return names
+
+
+def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | None, str | None]:
+    """Worker: (source, melody track, time limit) -> (source, pieces as JSON, or the reason it failed)."""
+    source, melody_track, limit = args
+
+    def timeout(signum, frame):
+        raise TimeoutError
+
+    if limit:
+        signal.signal(signal.SIGALRM, timeout)
+        signal.alarm(limit)
+    try:
+        return source, [p.to_json() for p in read_source(source, melody_track)], None
+    except PieceError as e:
+        return source, None, e.reason
+    except TimeoutError:
+        return source, None, f"took longer than {limit} s to parse; skipped"
+    except Exception as e:  # a reader bug must not end the whole corpus
+        return source, None, f"could not be read ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+    finally:
+        if limit:
+            signal.alarm(0)
+
+
+def load_corpus(
+    sources: list[str],
+    melody_track: str | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+    time_limit: int = TIME_LIMIT,
+    say: Callable[[str], None] | None = None,
+) -> Corpus:
+    """Read every source; GenappError if none gives a usable piece."""
+    files, skipped = expand(sources)
+    result = Corpus(skipped=skipped)
+    todo, keys = [], {}
+    found: dict[str, list[Piece]] = {}
+    for s in files:
+        digest = cache.source_digest(s) if use_cache else None
+        if digest is not None:
+            keys[s] = cache.key(digest, melody_track)
+            hit = cache.load(keys[s])
+            if hit is not None:
+                found[s] = hit
+                result.from_cache += 1
+                continue
+        todo.append(s)
+    for source, pieces, reason in _parse_all(todo, melody_track, workers, time_limit):
+        result.parsed += 1
+        if pieces is None:
+            result.skipped.append(Skipped(source, reason))
+            if say:
+                say(f"skipped {source}: {reason}")
+            continue
+        found[source] = [Piece.from_json(p) for p in pieces]
+        if source in keys:
+            cache.save(keys[source], found[source])
+    result.pieces = [p for s in files if s in found for p in found[s]]
+    if not result.pieces:
+        listing = "; ".join(f"{k.source}: {k.reason}" for k in result.skipped[:3])
+        raise GenappError(f"no usable piece in {', '.join(sources) or 'no sources'}" + (f" ({listing})" if listing else ""))
+    return result
+
+
+def _parse_all(todo: list[str], melody_track, workers, time_limit):
+    """Yield (source, pieces JSON or None, reason) for each source, in parallel where it helps."""
+    jobs = [(s, melody_track, time_limit) for s in todo]
+    n = min(workers or os.cpu_count() or 1, len(jobs))
+    done: set[str] = set()
+    if n > 1:
+        try:
+            with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn")) as pool:
+                for result in pool.map(_parse_one, jobs):
+                    done.add(result[0])
+                    yield result
+        except BrokenProcessPool:
+            pass  # workers could not start (e.g. a __main__ they cannot import): go on here
+    for job in jobs:
+        if job[0] not in done:
+            yield _parse_one(job)

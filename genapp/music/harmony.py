@@ -1,0 +1,105 @@
+"""The chords of a piece, one per measure (or per half measure where they change faster).
+
+Three sources, tried in this order and recorded in ``Piece.chord_source``:
+
+- ``symbols``: chord symbols written in the file (MusicXML/ABC lead sheets);
+  each lasts until the next one.
+- ``accompaniment``: the notes of the other non-drum tracks.  For each
+  measure, how long every pitch class sounds (and how long it is the lowest
+  note) is matched against chord templates (``theory.best_chord``).  A measure
+  is split in two when each half is clearly explained by a different chord.
+- ``inferred``: for melody-only files (common for solo transcriptions), the
+  same template match over the melody's own pitch classes, one per measure.
+
+Empty measures keep the chord before them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genapp.music.piece import ChordSpan, Note
+from genapp.music.theory import Chord, best_chord
+
+SPLIT_MARGIN = 0.15  # how much better (share of the half's weight) each half must fit its own chord
+
+
+def from_symbols(symbols: list[tuple[float, Chord]], end: float) -> list[ChordSpan]:
+    """[(offset, chord)] -> spans, each lasting until the next symbol (or ``end``)."""
+    symbols = sorted(symbols, key=lambda s: s[0])
+    spans = []
+    for i, (start, chord) in enumerate(symbols):
+        stop = symbols[i + 1][0] if i + 1 < len(symbols) else max(end, start + 1)
+        if stop > start:
+            spans.append(ChordSpan(start, stop - start, chord))
+    return merge(spans)
+
+
+def _weights(notes: list[Note], start: float, end: float, use_bass: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(pitch-class durations (12,), lowest-note durations (12,)) inside [start, end)."""
+    w, bass = np.zeros(12), np.zeros(12)
+    inside = [n for n in notes if n.start < end and n.end > start]
+    for n in inside:
+        overlap = min(n.end, end) - max(n.start, start)
+        w[n.pitch % 12] += overlap
+        if use_bass and n.pitch == min(m.pitch for m in inside if m.start <= n.start < m.end or m is n):
+            bass[n.pitch % 12] += overlap
+    return w, bass
+
+
+def from_notes(notes: list[Note], measure_length: float, measures: int, use_bass: bool = True,
+               split: bool = True) -> list[ChordSpan]:
+    """Chords matched to the notes of each measure (accompaniment, or melody with use_bass=False)."""
+    spans: list[ChordSpan] = []
+    previous: Chord | None = None
+    for m in range(measures):
+        start, end = m * measure_length, (m + 1) * measure_length
+        w, bass = _weights(notes, start, end, use_bass)
+        if w.sum() == 0:
+            if previous is not None:
+                spans.append(ChordSpan(start, measure_length, previous))
+            continue
+        chord, _ = best_chord(w, bass if use_bass else None)
+        halves = _split(notes, start, end, chord, use_bass) if split else None
+        if halves:
+            spans += halves
+            previous = halves[-1].chord
+        else:
+            spans.append(ChordSpan(start, measure_length, chord))
+            previous = chord
+    if spans and spans[0].start > 0:  # leading empty measures take the first chord found
+        spans.insert(0, ChordSpan(0.0, spans[0].start, spans[0].chord))
+    return merge(spans)
+
+
+def _split(notes, start, end, whole: Chord, use_bass) -> list[ChordSpan] | None:
+    mid = (start + end) / 2
+    parts = []
+    for a, b in ((start, mid), (mid, end)):
+        w, bass = _weights(notes, a, b, use_bass)
+        if w.sum() == 0:
+            return None
+        own, own_score = best_chord(w, bass if use_bass else None)
+        whole_score = _fit(w, bass if use_bass else None, whole)
+        if own == whole or own_score - whole_score < SPLIT_MARGIN:
+            return None
+        parts.append(ChordSpan(a, b - a, own))
+    return parts if parts[0].chord != parts[1].chord else None
+
+
+def _fit(w: np.ndarray, bass: np.ndarray | None, chord: Chord) -> float:
+    mask = np.zeros(12, bool)
+    mask[list(chord.pitch_classes)] = True
+    s = w[mask].sum() - 0.6 * w[~mask].sum() + (0.5 * bass[chord.root] if bass is not None else 0)
+    return float(s / (w.sum() or 1.0))
+
+
+def merge(spans: list[ChordSpan]) -> list[ChordSpan]:
+    """Join neighbouring spans of the same chord."""
+    out: list[ChordSpan] = []
+    for s in spans:
+        if out and out[-1].chord == s.chord and abs(out[-1].end - s.start) < 1e-9:
+            out[-1] = ChordSpan(out[-1].start, out[-1].duration + s.duration, s.chord)
+        else:
+            out.append(s)
+    return out

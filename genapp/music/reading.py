@@ -1,0 +1,236 @@
+"""Read a music file into ``Piece`` objects: melody notes, chords, meter, tempo.
+
+Which library reads what, and why:
+
+- MIDI (``.mid``, ``.midi``; types 0, 1 and 2): **pretty_midi** (on mido).
+  It reads a dense multi-track file in a fraction of a second where
+  music21's MIDI reader takes seconds to tens of seconds
+  (``benchmarks/pipeline.py`` measures both), and splits type-0 files into
+  one instrument per channel and program, which is what melody detection needs.
+- MusicXML (``.musicxml``, ``.mxl``, ``.xml``) and ABC (``.abc``): **music21**,
+  the one of the three that reads them, and that keeps chord symbols.
+- ``music21:NAME`` (e.g. ``music21:joplin/maple_leaf_rag``): a piece from the
+  corpus bundled with music21, read the same way (no network).
+
+Every failure of a reader becomes a ``PieceError`` naming the file and the
+reason ("such errors are very common with large sets of MIDI files"); a
+corpus loader reports it and goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+from genapp.errors import GenappError
+from genapp.music import harmony
+from genapp.music.melody import Track, choose_melody, skyline
+from genapp.music.piece import Note, Piece
+from genapp.music.theory import Chord, nearest_quality
+
+MIDI_SUFFIXES = (".mid", ".midi")
+MUSIC21_SUFFIXES = (".musicxml", ".mxl", ".xml", ".abc")
+SUFFIXES = MIDI_SUFFIXES + MUSIC21_SUFFIXES
+CORPUS_PREFIX = "music21:"
+MAX_MEASURES = 4000  # more than any real tune; a file claiming more is corrupt
+DEFAULT_TEMPO = 120.0
+
+
+class PieceError(GenappError):
+    """A source that cannot be used; the message names it and says why."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason
+
+
+def read_source(source: str, melody_track: str | None = None) -> list[Piece]:
+    """One source (file path or music21:NAME) -> its pieces (an ABC collection may hold several)."""
+    if source.startswith(CORPUS_PREFIX):
+        return _read_music21(source, melody_track)
+    path = Path(source)
+    if not path.exists():
+        raise PieceError(source, "no such file")
+    if path.is_dir():
+        raise PieceError(source, "is a folder; expected a music file")
+    suffix = path.suffix.lower()
+    if suffix in MIDI_SUFFIXES:
+        return [_read_midi(path, melody_track)]
+    if suffix in MUSIC21_SUFFIXES:
+        return _read_music21(source, melody_track)
+    raise PieceError(source, f"unknown kind of file {suffix or '(no suffix)'!r}; accepted: {', '.join(SUFFIXES)}")
+
+
+def assemble(name: str, tracks: list[Track], measure_length: float, time_signature: str, tempo: float,
+             symbols: list[tuple[float, Chord]], melody_track: str | None, notes: list[str]) -> Piece:
+    """Tracks -> Piece: choose the melody, flatten it, find the harmony."""
+    if not any(t.notes for t in tracks):
+        raise PieceError(name, "has no notes")
+    if all(t.is_drum for t in tracks if t.notes):
+        raise PieceError(name, "has only drum notes; nothing to take a melody from")
+    try:
+        lead, reason = choose_melody(tracks, melody_track)
+    except PieceError:
+        raise
+    except GenappError as e:
+        raise PieceError(name, str(e)) from None
+    melody = skyline(lead.notes)
+    end = max(n.end for t in tracks for n in t.notes)
+    measures = max(1, math.ceil(end / measure_length - 1e-9))
+    if measures > MAX_MEASURES:
+        raise PieceError(name, f"absurd length ({measures} measures); the file is probably corrupt")
+    others = [n for t in tracks if t is not lead and not t.is_drum for n in t.notes]
+    if symbols:
+        chords, source = harmony.from_symbols(symbols, end), "symbols"
+    elif others:
+        chords, source = harmony.from_notes(others, measure_length, measures), "accompaniment"
+    else:
+        chords, source = harmony.from_notes(melody, measure_length, measures, use_bass=False, split=False), "inferred"
+    return Piece(name, melody, chords, measure_length, time_signature, tempo, measures, lead.label(), reason,
+                 source, notes)
+
+
+# ---- MIDI ------------------------------------------------------------------------------------
+
+
+def _read_midi(path: Path, melody_track: str | None) -> Piece:
+    import pretty_midi  # imported here: `genapp --help` need not load it
+
+    name = str(path)
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head != b"MThd":
+        raise PieceError(name, "not a MIDI file (no MThd header)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pm = pretty_midi.PrettyMIDI(str(path))
+    except Exception as e:  # mido/pretty_midi raise many types on broken files
+        raise PieceError(name, f"corrupt or truncated MIDI ({_first_line(e)})") from None
+    notes: list[str] = []
+    if pm.time_signature_changes:
+        ts = pm.time_signature_changes[0]
+        num, den = ts.numerator, ts.denominator
+        if len({(t.numerator, t.denominator) for t in pm.time_signature_changes}) > 1:
+            notes.append(f"time signature changes after the first ({num}/{den}) are ignored")
+    else:
+        num, den = 4, 4
+        notes.append("no time signature: 4/4 assumed")
+    _, tempi = pm.get_tempo_changes()
+    tempo = float(tempi[0]) if len(tempi) else DEFAULT_TEMPO
+    res = pm.resolution
+
+    def q(seconds: float) -> float:
+        return pm.time_to_tick(seconds) / res
+
+    tracks = []
+    for i, inst in enumerate(pm.instruments, start=1):
+        label = inst.name.strip() or ("drums" if inst.is_drum else pretty_midi.program_to_instrument_name(inst.program))
+        track_notes = [Note(q(n.start), q(n.end) - q(n.start), n.pitch) for n in inst.notes if n.end > n.start]
+        tracks.append(Track(i, label, None if inst.is_drum else inst.program, inst.is_drum, track_notes))
+    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, [], melody_track, notes)
+
+
+# ---- MusicXML, ABC, music21 corpus ---------------------------------------------------------
+
+
+def _read_music21(source: str, melody_track: str | None) -> list[Piece]:
+    from music21 import converter, corpus, stream
+
+    try:
+        if source.startswith(CORPUS_PREFIX):
+            work = source[len(CORPUS_PREFIX):]
+            if not bundled_path(work):
+                raise PieceError(source, "no such piece in music21's bundled corpus")
+            parsed = corpus.parse(work)
+        else:
+            parsed = converter.parse(source)
+    except PieceError:
+        raise
+    except Exception as e:  # music21 raises many types on unreadable files
+        raise PieceError(source, f"music21 cannot parse it ({_first_line(e)})") from None
+    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
+    if not scores:
+        raise PieceError(source, "holds no score")
+    pieces, errors = [], []
+    for k, score in enumerate(scores, start=1):
+        name = source if len(scores) == 1 else f"{source}#{k}"
+        try:
+            pieces.append(_score_to_piece(name, score, melody_track))
+        except PieceError as e:
+            errors.append(e)
+    if not pieces:
+        raise errors[0]
+    return pieces
+
+
+def bundled_path(work: str) -> Path | None:
+    """The file of a piece bundled with music21, or None."""
+    from music21 import corpus
+
+    try:
+        found = corpus.getWork(work)
+    except Exception:  # music21 raises when nothing matches
+        return None
+    found = found[0] if isinstance(found, list) and found else found
+    return Path(found) if found else None
+
+
+def _score_to_piece(name: str, score, melody_track: str | None) -> Piece:
+    from music21 import chord as m21chord
+    from music21 import harmony as m21harmony
+    from music21 import meter, note, tempo
+
+    notes: list[str] = []
+    ts = score.recurse().getElementsByClass(meter.TimeSignature).first()
+    if ts is None:
+        measure_length, signature = 4.0, "4/4"
+        notes.append("no time signature: 4/4 assumed")
+    else:
+        measure_length, signature = float(ts.barDuration.quarterLength), ts.ratioString
+    mm = score.recurse().getElementsByClass(tempo.MetronomeMark).first()
+    bpm = float(mm.getQuarterBPM()) if mm is not None and mm.number else DEFAULT_TEMPO
+    parts = list(score.parts) or [score]
+    shift = _pickup(parts[0], measure_length)
+    if shift:
+        notes.append(f"pickup of {shift:g} quarter notes: bar lines aligned")
+    tracks = []
+    for i, part in enumerate(parts, start=1):
+        flat = part.flatten().stripTies()
+        track_notes = []
+        for el in flat.notes:
+            if isinstance(el, m21harmony.ChordSymbol) or el.duration.quarterLength <= 0:
+                continue
+            if isinstance(el, note.Note):
+                pitch = el.pitch.midi
+            elif isinstance(el, m21chord.Chord) and el.pitches:
+                pitch = max(p.midi for p in el.pitches)
+            else:
+                continue
+            track_notes.append(Note(float(el.offset) + shift, float(el.duration.quarterLength), int(pitch)))
+        label = (part.partName or "").strip() if hasattr(part, "partName") else ""
+        tracks.append(Track(i, label, None, False, track_notes))
+    symbols = []
+    for cs in score.flatten().getElementsByClass(m21harmony.ChordSymbol):
+        if isinstance(cs, m21harmony.NoChord) or not cs.pitches:
+            continue
+        root = cs.root().pitchClass
+        symbols.append((float(cs.offset) + shift, Chord(root, nearest_quality(root, {p.pitchClass for p in cs.pitches}))))
+    return assemble(name, tracks, measure_length, signature, bpm, symbols, melody_track, notes)
+
+
+def _pickup(part, measure_length: float) -> float:
+    """Quarter notes missing from an incomplete first measure (anacrusis), else 0."""
+    from music21 import stream
+
+    first = part.getElementsByClass(stream.Measure).first() if hasattr(part, "getElementsByClass") else None
+    if first is None:
+        return 0.0
+    pad = float(first.paddingLeft or 0)
+    return pad if 0 < pad < measure_length else 0.0
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0][:200] if text else type(e).__name__

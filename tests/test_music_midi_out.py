@@ -1,0 +1,42 @@
+"""Written MIDI reads back in mido, pretty_midi and music21, with named tracks and exact bars."""
+
+import os
+
+import mido
+import pretty_midi
+import pytest
+from music21 import converter
+
+from genapp.errors import GenappError
+from genapp.music.midi_out import write_midi
+from genapp.music.piece import ChordSpan, Note
+from genapp.music.theory import parse_progression
+
+CHORDS = [ChordSpan(i * 4.0, 4.0, bar[0]) for i, bar in enumerate(parse_progression("Dm7 G7 Cmaj7 Cmaj7"))]
+MELODY = [Note(0, 1, 62), Note(1, 0.5, 65), Note(1.5, 0.5, 65), Note(4, 2, 71), Note(8, 4, 72), Note(13, 3, 76)]
+
+
+def test_reads_back_everywhere(tmp_path):
+    path = write_midi(tmp_path / "solo.mid", MELODY, CHORDS, tempo=100)
+    mid = mido.MidiFile(path)
+    assert [t.name for t in mid.tracks] == ["genapp", "Melody", "Chords"]
+    pm = pretty_midi.PrettyMIDI(str(path))
+    assert [i.name for i in pm.instruments] == ["Melody", "Chords"]
+    assert [n.pitch for n in pm.instruments[0].notes] == [n.pitch for n in MELODY]
+    assert pm.get_end_time() == pytest.approx(16 * 60 / 100)  # exactly four bars at 100 bpm
+    score = converter.parse(str(path))
+    assert len(score.parts) == 2 and len(score.parts[0].recurse().notes) == len(MELODY)
+    assert [f for f in os.listdir(tmp_path)] == ["solo.mid"]
+
+
+def test_missing_folder_is_an_error_and_writes_nothing(tmp_path):
+    with pytest.raises(GenappError, match="folder .*nowhere does not exist"):
+        write_midi(tmp_path / "nowhere" / "solo.mid", MELODY, CHORDS, tempo=100)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_folder(tmp_path):
+    (tmp_path / "ro").mkdir()
+    os.chmod(tmp_path / "ro", 0o500)
+    with pytest.raises(GenappError, match="no permission to write"):
+        write_midi(tmp_path / "ro" / "solo.mid", MELODY, CHORDS, tempo=100)

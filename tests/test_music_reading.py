@@ -1,0 +1,143 @@
+"""Melody and chord detection on small hand-made files, and every kind of bad input."""
+
+import mido
+import pytest
+
+from genapp.music.reading import PieceError, read_source
+from midi_files import LEAD, band, write
+
+WRITTEN = ["C", "F", "G7", "C"]
+
+
+def symbols(piece):
+    return [c.chord.symbol for c in piece.chords]
+
+
+def test_multi_track_band_finds_lead_and_accompaniment_chords(tmp_path):
+    [piece] = read_source(str(band(tmp_path / "band.mid")))
+    assert piece.melody_track == "#2 'Lead'" and "named 'Lead'" in piece.melody_reason
+    assert [n.pitch for n in piece.melody] == [p for _, _, p in LEAD]
+    assert piece.chord_source == "accompaniment" and symbols(piece) == WRITTEN
+    assert (piece.time_signature, piece.measures, piece.tempo) == ("4/4", 4, pytest.approx(120))
+
+
+def test_lead_found_without_a_helpful_name(tmp_path):
+    [piece] = read_source(str(band(tmp_path / "band.mid", lead_name="Track 2")))
+    assert piece.melody_track == "#2 'Track 2'" and "monophonic" in piece.melody_reason
+
+
+def test_type_0_file_is_split_by_channel(tmp_path):
+    [piece] = read_source(str(band(tmp_path / "type0.mid", midi_type=0)))
+    assert [n.pitch for n in piece.melody] == [p for _, _, p in LEAD]
+    assert symbols(piece) == WRITTEN
+
+
+def test_melody_only_file_infers_chords_from_the_melody(tmp_path):
+    path = write(tmp_path / "solo.mid", [{"name": "Solo", "channel": 0, "notes": [
+        (0, 1, 60), (1, 1, 64), (2, 1, 67), (3, 1, 64),  # C E G E: C
+        (4, 1, 65), (5, 1, 69), (6, 1, 72), (7, 1, 69),  # F A C A: F
+    ]}])
+    [piece] = read_source(str(path))
+    assert piece.chord_source == "inferred" and symbols(piece) == ["C", "F"]
+
+
+def test_missing_time_signature_assumes_four_four_and_says_so(tmp_path):
+    [piece] = read_source(str(band(tmp_path / "nots.mid", time_signature=None)))
+    assert piece.measure_length == 4.0 and "no time signature: 4/4 assumed" in piece.notes
+
+
+def test_three_four(tmp_path):
+    path = write(tmp_path / "waltz.mid", [{"name": "Melody", "channel": 0, "notes": [(i, 1, 60 + i % 5) for i in range(9)]}],
+                 time_signature=(3, 4))
+    [piece] = read_source(str(path))
+    assert (piece.measure_length, piece.measures, piece.time_signature) == (3.0, 3, "3/4")
+
+
+def test_override_melody_track_by_name_and_number(tmp_path):
+    path = str(band(tmp_path / "band.mid"))
+    assert read_source(path, "piano")[0].melody_track == "#1 'Piano'"
+    assert read_source(path, "3")[0].melody_track == "#3 'Bass'"
+    with pytest.raises(PieceError, match="--melody-track 'tuba': no such track; tracks with notes: #1 'Piano', #2 'Lead', #3 'Bass'"):
+        read_source(path, "tuba")
+
+
+LEAD_SHEET = """X:1
+T:Test blues head
+M:4/4
+L:1/8
+Q:1/4=140
+K:F
+"F7" F2 A2 c2 _e2 | "Bb7" d2 _e2 d2 B2 | "F7" A2 F2 C2 F2 | "C7" G4 E4 |]
+"""
+
+
+def test_lead_sheet_chord_symbols(tmp_path):
+    p = tmp_path / "blues.abc"
+    p.write_text(LEAD_SHEET)
+    [piece] = read_source(str(p))
+    assert piece.chord_source == "symbols" and symbols(piece) == ["F7", "Bb7", "F7", "C7"]
+    assert piece.measures == 4 and len(piece.melody) == 14 and piece.tempo == pytest.approx(140)
+
+
+def test_music21_corpus_piece():
+    [piece] = read_source("music21:leadSheet/fosterBrownHair")
+    assert piece.chord_source == "symbols" and piece.measures > 20 and len(piece.melody) > 50
+
+
+# ---- bad input: each case names the file and the reason ----------------------------------
+
+
+def expect(path, reason):
+    with pytest.raises(PieceError) as e:
+        read_source(str(path))
+    assert str(e.value).startswith(f"{path}: ") and reason in e.value.reason, str(e.value)
+
+
+def test_not_a_midi_file(tmp_path):
+    p = tmp_path / "song.mid"
+    p.write_bytes(b"RIFF....WAVEfmt ")
+    expect(p, "not a MIDI file (no MThd header)")
+
+
+def test_truncated_midi(tmp_path):
+    good = band(tmp_path / "band.mid").read_bytes()
+    p = tmp_path / "cut.mid"
+    p.write_bytes(good[: len(good) // 2])
+    expect(p, "corrupt or truncated MIDI")
+
+
+def test_no_notes_and_empty_tracks(tmp_path):
+    expect(write(tmp_path / "empty.mid", [{"name": "A", "channel": 0, "notes": []}, {"name": "B", "channel": 1, "notes": []}]),
+           "has no notes")
+
+
+def test_drums_only(tmp_path):
+    from midi_files import DRUMS
+    expect(write(tmp_path / "drums.mid", [{"name": "Kit", "channel": 9, "notes": DRUMS}]), "has only drum notes")
+
+
+def test_absurd_ticks(tmp_path):
+    mid = mido.MidiFile(type=1, ticks_per_beat=480)
+    mid.tracks.append(mido.MidiTrack([mido.Message("note_on", note=60, velocity=80, time=0),
+                                      mido.Message("note_off", note=60, velocity=0, time=2**27)]))
+    mid.save(tmp_path / "huge.mid")
+    expect(tmp_path / "huge.mid", "corrupt")
+
+
+def test_bad_abc_and_musicxml(tmp_path):
+    abc = tmp_path / "bad.abc"
+    abc.write_text("this is not abc at all {{{")
+    with pytest.raises(PieceError, match="bad.abc: "):
+        read_source(str(abc))
+    xml = tmp_path / "bad.musicxml"
+    xml.write_text("<score-partwise><part><measure>")
+    expect(xml, "music21 cannot parse it")
+
+
+def test_unknown_suffix_and_missing_file(tmp_path):
+    p = tmp_path / "song.wav"
+    p.write_bytes(b"x")
+    expect(p, "unknown kind of file '.wav'; accepted: .mid, .midi")
+    expect(tmp_path / "gone.mid", "no such file")
+    with pytest.raises(PieceError, match="music21:nope/nothing: no such piece in music21's bundled corpus"):
+        read_source("music21:nope/nothing")

@@ -84,6 +84,9 @@ def cli():
       genapp dino-names
       genapp dino-names --count 5 --prefix tyr --seed 1
       genapp dino-names --score Tyrannosaurus Velociraptor
+      genapp corpus corpora/jazz
+      genapp train-jazz
+      genapp generate --out solo.mid
     """
 
 
@@ -157,6 +160,184 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
     )
     for g in generated:
         click.echo(f"{display(g.name)}\t{'new' if g.is_new else 'known'}" if mark else display(g.name))
+
+
+@cli.command("corpus", context_settings=CONTEXT)
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--melody-track", help="Take this track as the melody (a name, or part of one, or its number).")
+@click.option("--no-cache", is_flag=True, help="Parse every file again instead of using the cache.")
+@library_errors
+def corpus_command(sources, melody_track, no_cache):
+    """Show what genapp makes of music files before you train on them.
+
+    SOURCES are MIDI, MusicXML or ABC files, folders of them (searched
+    recursively), music21:NAME for pieces bundled with music21, or
+    *.music21.txt lists of such names. For each piece: which track was taken
+    as the melody and why, measures, notes, where the chords come from, and
+    how many values the jazz grammar makes of it; then what was skipped.
+
+    \b
+    Examples:
+      genapp corpus corpora/jazz
+      genapp corpus my_midi_folder --melody-track sax
+      genapp corpus music21:joplin/maple_leaf_rag
+    """
+    from genapp.music.corpus import load_corpus
+    from genapp.music.dataset import build_vocab, piece_values
+
+    result = load_corpus(list(sources), melody_track=melody_track, use_cache=not no_cache, say=_say)
+    sequences = []
+    for piece in result.pieces:
+        values = piece_values(piece)
+        sequences.append(values)
+        chords = " ".join(dict.fromkeys(c.chord.symbol for c in piece.chords))
+        click.echo(piece.name)
+        click.echo(f"  melody: {piece.melody_track} ({piece.melody_reason})")
+        click.echo(f"  {piece.time_signature}, {piece.tempo:g} bpm, {piece.measures} measures, {len(piece.melody)} notes, "
+                   f"{len(values)} values")
+        click.echo(f"  chords from {piece.chord_source}: {chords}")
+        for note in piece.notes:
+            click.echo(f"  note: {note}")
+    for s in result.skipped:
+        click.echo(f"skipped {s.source}: {s.reason}")
+    total = sum(len(v) for v in sequences)
+    click.echo(
+        f"total: {len(result.pieces)} pieces ({result.from_cache} sources from cache), {len(result.skipped)} skipped, "
+        f"{total} values, vocabulary of {build_vocab(sequences).size - 1} values"
+    )
+
+
+@cli.command("train-jazz", context_settings=CONTEXT)
+@click.option("--corpus", "sources", multiple=True,
+              help="MIDI/MusicXML/ABC file, folder, or music21:NAME; repeat for several [default: corpora/jazz].")
+@click.option("--epochs", type=click.IntRange(min=1), default=100, show_default=True, help="Most epochs (early stop may end sooner).")
+@click.option("--units", type=click.IntRange(min=1), default=64, show_default=True, help="LSTM units (n_a).")
+@click.option("--tx", type=click.IntRange(min=2), default=30, show_default=True, help="Training window length in values (Tx).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True, help="Adam.")
+@click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
+              help="Share of pieces held out for validation (0: none).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Bundle folder [default: models/jazz].")
+@click.option("--resume", is_flag=True, help="Continue training the bundle in --out.")
+@click.option("--melody-track", help="Take this track as the melody in every file (name or number).")
+@click.option("--graph", type=click.Choice(["fused", "unrolled"]), default="fused", show_default=True,
+              help="Train the fused sequence graph or the classic unrolled one (same layers).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Weight initialisation and batch order.")
+@click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
+              help="Clip each gradient entry to [-CLIP, CLIP].")
+@library_errors
+def train_jazz_command(sources, epochs, units, tx, batch_size, learning_rate, validation, out_dir, resume, melody_track,
+                       graph, seed, clip):
+    """Train the jazz LSTM on MIDI, MusicXML or ABC files.
+
+    Shows per-epoch loss, keeps the best validation weights, and writes the
+    model bundle atomically (an interrupted run never leaves a broken model).
+
+    \b
+    Examples:
+      genapp train-jazz
+      genapp train-jazz --corpus my_midi/ --out my_jazz --epochs 50
+      genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
+    """
+    from genapp import paths
+    from genapp.jazz import DEFAULT_SETTINGS, train_jazz
+    from genapp.training import TrainSettings
+
+    out_dir = out_dir or paths.models_dir() / "jazz"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.ClickException(f"--out {out_dir}: is a file; expected a folder for the model bundle")
+    if resume and not out_dir.exists():
+        raise click.ClickException(f"--resume: no model bundle at {out_dir} to continue")
+    settings = TrainSettings(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, clipvalue=clip,
+                             patience=DEFAULT_SETTINGS.patience, seed=seed)
+    corpus = list(sources) or [str(paths.corpora_dir() / "jazz")]
+    train_jazz(corpus, out_dir, {"units": units, "tx": tx}, settings, validation, melody_track, graph, resume, _say)
+
+
+def _program(value: str | None) -> int:
+    """--instrument: a General MIDI program number 0-127 or an instrument name ("Tenor Sax")."""
+    from genapp.music.midi_out import DEFAULT_SOLO_PROGRAM
+
+    if value is None:
+        return DEFAULT_SOLO_PROGRAM
+    if value.isdigit() and 0 <= int(value) <= 127:
+        return int(value)
+    import pretty_midi
+
+    try:
+        return pretty_midi.instrument_name_to_program(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither a program number 0-127 nor a General MIDI name such as 'Tenor Sax', 'Trumpet', 'Vibraphone'",
+            param_hint="'--instrument'",
+        ) from None
+
+
+@cli.command("generate", context_settings=CONTEXT)
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default="solo.mid", show_default=True,
+              help="MIDI file to write (with --count N: NAME-1.mid ... NAME-N.mid).")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Jazz bundle [default: the shipped models/jazz].")
+@click.option("--chords", help='Chord symbols, one per bar: "Dm7 G7 Cmaj7 Cmaj7"; "Dm7 G7 | C" splits a bar.')
+@click.option("--backing", type=click.Path(path_type=Path), help="Take the chords (and meter, tempo) from a MIDI/MusicXML/ABC file.")
+@click.option("--bars", type=click.IntRange(1, 1000), default=16, show_default=True, help="Length of the solo; the progression repeats.")
+@click.option("--tempo", type=click.FloatRange(min=20, max=400), help="Beats per minute [default: the backing's, or 120].")
+@click.option("--temperature", "-t", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="0: always the likeliest value (repeats itself); higher: more surprising.")
+@click.option("--seed", type=int, help="Same seed and model give the same solo.")
+@click.option("--count", type=click.IntRange(1, 100), default=1, show_default=True, help="How many takes.")
+@click.option("--primer", type=click.Path(path_type=Path), help="Start from the phrase in this MIDI/MusicXML/ABC file.")
+@click.option("--instrument", help="Solo instrument: General MIDI program 0-127 or name [default: 66, Tenor Sax].")
+@library_errors
+def generate_command(out_path, model_dir, chords, backing, bars, tempo, temperature, seed, count, primer, instrument):
+    """Improvise a jazz solo over chords and write it as a MIDI file.
+
+    The file has a "Melody" track (the solo) and a "Chords" track (comping),
+    exactly --bars bars long. With no options it uses the shipped model and the
+    progression of corpora/jazz/two_five_etudes.abc.
+
+    \b
+    Examples:
+      genapp generate --out solo.mid
+      genapp generate --chords "Dm7 G7 Cmaj7 Cmaj7" --bars 8 --seed 3 --out ii-v-i.mid
+      genapp generate --backing tune.mid --count 3 --temperature 0.8 --out take.mid
+      genapp generate --primer lick.mid --instrument Trumpet --out solo.mid
+    """
+    from genapp import paths
+    from genapp.jazz import JazzModel, progression_from_file, progression_from_text
+    from genapp.music.midi_out import write_midi
+
+    if chords and backing:
+        raise click.UsageError("--chords and --backing exclude each other")
+    program = _program(instrument)
+    targets = [out_path] if count == 1 else [out_path.with_name(f"{out_path.stem}-{i}{out_path.suffix or '.mid'}")
+                                             for i in range(1, count + 1)]
+    for t in targets:
+        if not t.parent.is_dir():
+            raise click.ClickException(f"--out {t}: folder {t.parent} does not exist")
+        if not os.access(t.parent, os.W_OK):
+            raise click.ClickException(f"--out {t}: no permission to write in {t.parent}")
+    model = JazzModel.load(model_dir or paths.models_dir() / "jazz")
+    if chords:
+        progression = progression_from_text(chords)
+    else:
+        progression = progression_from_file(str(backing or paths.corpora_dir() / "jazz" / "two_five_etudes.abc"))
+    if tempo:
+        progression.tempo = tempo
+    primer_values = []
+    if primer:
+        primer_values, unknown = model.primer_values(str(primer))
+        if unknown:
+            _say(f"--primer {primer}: {unknown} of its values are unknown to the model and were skipped")
+    for i, target in enumerate(targets):
+        take_seed = None if seed is None else seed + i
+        solo = model.solo(progression, bars, temperature, take_seed, primer_values)
+        write_midi(target, solo.decoded.notes, solo.chords, progression.tempo, progression.time_signature,
+                   progression.measure_length, program)
+        symbols = " ".join(c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
+        more = " ..." if len(solo.chords) > 8 else ""
+        relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
+        click.echo(f"wrote {target}: {bars} bars of {progression.time_signature} at {progression.tempo:g} bpm, "
+                   f"{len(solo.decoded.notes)} notes over {symbols}{more} (chords from {progression.source}{relaxed})")
 
 
 def main() -> None:

@@ -138,7 +138,7 @@ class NamesModel:
         self.bundle = bundle
         self.vocab = bundle.vocab
         self.config = CharLMConfig.from_json(bundle.config)
-        self.stepper = Stepper(bundle.model, self.config)
+        self.stepper = Stepper.for_charlm(bundle.model, self.config)
         self.known = frozenset(bundle.training.get("known_names", ()))
 
     @classmethod

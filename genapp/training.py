@@ -79,15 +79,16 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0) -> None:
+def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None) -> None:
+    """Adam with the settings' clipping; the loss defaults to cross-entropy summed over time steps."""
     optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
-    model.compile(optimizer=optimizer, loss=SequenceCrossEntropy(pad_index=pad_index))
+    model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index))
 
 
 def fit(
     model: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    val: tuple[np.ndarray, np.ndarray] | None,
+    train: tuple,
+    val: tuple | None,
     settings: TrainSettings,
     say: Callable[[str], None] | None = None,
     val_symbols_per_seq: float | None = None,

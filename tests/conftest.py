@@ -46,3 +46,40 @@ def tiny_bundle(tiny_corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("models") / "tiny"
     train_names(tiny_corpus, out, {"cell": "lstm", "units": 16, "layers": 1}, TrainSettings(epochs=2, batch_size=8))
     return out
+
+
+LEAD_SHEET = """X:1
+T:Tiny blues
+M:4/4
+L:1/8
+Q:1/4=140
+K:C
+"F7" F2 A c _e d c A | "Bb7" _B d f _a g f d _B | "F7" A c f a g f _e c | "C7" _e d c A G2 F2 |
+"F7" F A c _e d2 c2 | "Bb7" d f _a f g f d _B | "F7" c A F A c f a c' | "C7" G _B c e g2 z2 |]
+"""
+
+
+@pytest.fixture(scope="session")
+def jazz_corpus(tmp_path_factory) -> Path:
+    """Two band MIDI files and a lead sheet."""
+    from midi_files import band
+
+    folder = tmp_path_factory.mktemp("jazz_corpus")
+    band(folder / "one.mid")
+    band(folder / "two.mid", lead_name="Melody")
+    (folder / "blues.abc").write_text(LEAD_SHEET)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
+    """A jazz bundle trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
+    import os
+
+    from genapp.jazz import train_jazz
+    from genapp.training import TrainSettings
+
+    os.environ.setdefault("GENAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    out = tmp_path_factory.mktemp("models") / "jazz"
+    train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8}, TrainSettings(epochs=2, batch_size=8))
+    return out

@@ -14,7 +14,7 @@ def test_stepper_matches_the_whole_sequence_model(cell):
     rng = np.random.default_rng(0)
     x = np.concatenate([np.zeros((3, 1), np.int32), rng.integers(1, 7, size=(3, 5), dtype=np.int32)], axis=1)
     full = ops.convert_to_numpy(model(x))  # (3, 6, 7)
-    stepper = Stepper(model, cfg)
+    stepper = Stepper.for_charlm(model, cfg)
     states = stepper.initial_states(3)
     for t in range(x.shape[1]):
         probs, states = stepper.step(x[:, t], states)

@@ -104,6 +104,19 @@ def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | Non
             signal.alarm(0)
 
 
+def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:
+    """One source's pieces, from the cache when it has them (PieceError if unreadable)."""
+    digest = cache.source_digest(source)
+    k = cache.key(digest, melody_track) if digest else None
+    hit = cache.load(k) if k else None
+    if hit is not None:
+        return hit
+    pieces = read_source(source, melody_track)
+    if k:
+        cache.save(k, pieces)
+    return pieces
+
+
 def load_corpus(
     sources: list[str],
     melody_track: str | None = None,

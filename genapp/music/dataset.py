@@ -5,8 +5,8 @@ y = (v1 .. vTx): X is Y shifted one step right, with x<1> = 0 (PAD, which the
 one-hot layer makes the zero vector).  Windows start every ``stride`` values.
 
 Validation is split **by piece**, so no phrase is both trained on and held out:
-the 10% of pieces whose names have the smallest CRC-32 (at least one when
-there are two or more).  A corpus of one piece holds out its last 10% of values.
+the 10% of pieces whose file names (without folders) have the smallest CRC-32
+(at least one when there are two or more).  A corpus of one piece holds out its last 10% of values.
 """
 
 from __future__ import annotations
@@ -32,16 +32,24 @@ def build_vocab(sequences: list[list[str]]) -> Vocabulary:
     return Vocabulary.build((v for seq in sequences for v in seq), specials=(PAD,))
 
 
-def split_sequences(named: list[tuple[str, list[str]]]) -> tuple[list[list[str]], list[list[str]]]:
-    """(training, validation) sequences, split by piece as the module docstring says."""
+def split_sequences(named: list[tuple[str, list[str]]], fraction: float = VALIDATION_FRACTION
+                    ) -> tuple[list[list[str]], list[list[str]]]:
+    """(training, validation) sequences, split by piece as the module docstring says; fraction 0: no validation."""
+    if fraction <= 0:
+        return [s for _, s in named], []
     if len(named) == 1:
         seq = named[0][1]
-        cut = len(seq) - max(1, round(len(seq) * VALIDATION_FRACTION))
+        cut = len(seq) - max(1, round(len(seq) * fraction))
         return [seq[:cut]], [seq[cut:]]
-    ranked = sorted(named, key=lambda p: (zlib.crc32(p[0].encode("utf-8")), p[0]))
-    n_val = min(max(1, round(len(named) * VALIDATION_FRACTION)), len(named) - 1)
+    ranked = sorted(named, key=lambda p: (zlib.crc32(_base(p[0]).encode("utf-8")), p[0]))
+    n_val = min(max(1, round(len(named) * fraction)), len(named) - 1)
     held = {name for name, _ in ranked[:n_val]}
     return [s for n, s in named if n not in held], [s for n, s in named if n in held]
+
+
+def _base(name: str) -> str:
+    """A piece's name without its folder, so the split does not depend on where the corpus lives."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def windows(sequences: list[list[str]], vocab: Vocabulary, tx: int, stride: int = 1) -> np.ndarray:

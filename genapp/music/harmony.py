@@ -35,15 +35,27 @@ def from_symbols(symbols: list[tuple[float, Chord]], end: float) -> list[ChordSp
     return merge(spans)
 
 
-def _weights(notes: list[Note], start: float, end: float, use_bass: bool) -> tuple[np.ndarray, np.ndarray]:
+class _Notes:
+    """Notes as arrays, so each window's weights are a few vectorised operations."""
+
+    def __init__(self, notes: list[Note]):
+        self.start = np.array([n.start for n in notes], float)  # (k,)
+        self.end = np.array([n.end for n in notes], float)  # (k,)
+        self.pitch = np.array([n.pitch for n in notes], int)  # (k,)
+
+
+def _weights(notes: _Notes, start: float, end: float, use_bass: bool) -> tuple[np.ndarray, np.ndarray]:
     """(pitch-class durations (12,), lowest-note durations (12,)) inside [start, end)."""
-    w, bass = np.zeros(12), np.zeros(12)
-    inside = [n for n in notes if n.start < end and n.end > start]
-    for n in inside:
-        overlap = min(n.end, end) - max(n.start, start)
-        w[n.pitch % 12] += overlap
-        if use_bass and n.pitch == min(m.pitch for m in inside if m.start <= n.start < m.end or m is n):
-            bass[n.pitch % 12] += overlap
+    inside = (notes.start < end) & (notes.end > start)
+    s, e, p = notes.start[inside], notes.end[inside], notes.pitch[inside]
+    overlap = np.minimum(e, end) - np.maximum(s, start)  # (k,)
+    w = np.bincount(p % 12, weights=overlap, minlength=12)
+    bass = np.zeros(12)
+    if use_bass and len(p):
+        sounding = (s[None, :] <= s[:, None]) & (s[:, None] < e[None, :])  # [i, j]: j sounds when i starts
+        lowest = np.where(sounding, p[None, :], 10**6).min(axis=1)  # (k,)
+        is_bass = p <= lowest
+        bass = np.bincount(p[is_bass] % 12, weights=overlap[is_bass], minlength=12)
     return w, bass
 
 
@@ -52,6 +64,7 @@ def from_notes(notes: list[Note], measure_length: float, measures: int, use_bass
     """Chords matched to the notes of each measure (accompaniment, or melody with use_bass=False)."""
     spans: list[ChordSpan] = []
     previous: Chord | None = None
+    notes = _Notes(notes)
     for m in range(measures):
         start, end = m * measure_length, (m + 1) * measure_length
         w, bass = _weights(notes, start, end, use_bass)

@@ -76,35 +76,40 @@ def build_model(config: CharLMConfig, initialize: bool = True) -> keras.Model:
 
 
 class Stepper:
-    """Run a trained model one step at a time: (indices, states) -> (probabilities, states).
+    """Run trained recurrent cells one step at a time: (indices, states) -> (probabilities, states).
 
-    The step graph is a second functional model over the trained layers (the
-    same cell objects, so the same weights): x<t> -> one-hot -> each cell with
-    the state carried in -> softmax.  It is compiled once per batch size by
-    ``predict_on_batch``, which on these CPUs is several times faster than
-    calling the cells eagerly.
+    The step graph is a second functional model over trained layers (the same
+    cell objects, so the same weights): x<t> -> one-hot -> each cell with its
+    state carried in -> softmax.  ``predict_on_batch`` compiles it once per
+    batch size, which on these CPUs is several times faster than calling the
+    cells eagerly.  Shared by the names/text models and the jazz model.
     """
 
-    def __init__(self, model: keras.Model, config: CharLMConfig):
-        self.config = config
-        self.n_states = 2 if config.cell == "lstm" else 1  # a<t> (and c<t> for the LSTM)
+    def __init__(self, one_hot: keras.layers.Layer, cells: list, dense: keras.layers.Layer, units: int, cell: str):
+        self.units = units
+        self.n_states = 2 if cell == "lstm" else 1  # a<t> (and c<t> for the LSTM)
+        self.n_layers = len(cells)
         ids = keras.Input(shape=(1,), dtype="int32", name="step_ids")  # (batch, 1)
-        x = model.get_layer("one_hot")(ids)  # (batch, 1, V)
+        x = one_hot(ids)  # (batch, 1, V)
         states_in, states_out = [], []
-        for i in range(config.layers):
-            cell = model.get_layer(f"recurrent_{i}").cell
-            state = [keras.Input(shape=(config.units,), name=f"state_{i}_{j}") for j in range(self.n_states)]
-            x, *new = keras.layers.RNN(cell, return_sequences=True, return_state=True, name=f"step_{i}")(
+        for i, c in enumerate(cells):
+            state = [keras.Input(shape=(units,), name=f"state_{i}_{j}") for j in range(self.n_states)]
+            x, *new = keras.layers.RNN(c, return_sequences=True, return_state=True, name=f"step_{i}")(
                 x, initial_state=state
             )  # (batch, 1, n_a), states (batch, n_a)
             states_in += state
             states_out += new
-        probs = model.get_layer("softmax")(x[:, 0, :])  # (batch, V)
+        probs = dense(x[:, 0, :])  # (batch, V)
         self.graph = keras.Model([ids, *states_in], [probs, *states_out], name="step")
+
+    @classmethod
+    def for_charlm(cls, model: keras.Model, config: CharLMConfig) -> "Stepper":
+        cells = [model.get_layer(f"recurrent_{i}").cell for i in range(config.layers)]
+        return cls(model.get_layer("one_hot"), cells, model.get_layer("softmax"), config.units, config.cell)
 
     def initial_states(self, batch: int) -> list[np.ndarray]:
         """Zero states a<0> (and c<0>) for every layer, flattened layer by layer."""
-        return [np.zeros((batch, self.config.units), np.float32) for _ in range(self.config.layers * self.n_states)]
+        return [np.zeros((batch, self.units), np.float32) for _ in range(self.n_layers * self.n_states)]
 
     def step(self, indices: np.ndarray, states: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
         """indices (batch,) -> probabilities (batch, V) as float64, and the new states."""

@@ -1,0 +1,121 @@
+"""`genapp train-jazz`, `genapp generate` and `genapp corpus` from the command line."""
+
+import os
+import shutil
+
+import mido
+import pretty_midi
+import pytest
+from click.testing import CliRunner
+from music21 import converter
+
+from cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def error_line(result, code=1):
+    assert result.exit_code == code, result.output
+    return result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", ["train-jazz", "generate", "corpus"])
+def test_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_generate_writes_exactly_the_bars_on_named_tracks(tmp_path, jazz_bundle):
+    out = tmp_path / "solo.mid"
+    result = run("generate", "--model", jazz_bundle, "--chords", "Dm7 G7 Cmaj7 Cmaj7", "--bars", 6, "--tempo", 90,
+                 "--seed", 1, "--out", out, "--instrument", "Trumpet")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {out}: 6 bars of 4/4 at 90 bpm, ")
+    assert [t.name for t in mido.MidiFile(out).tracks] == ["genapp", "Melody", "Chords"]
+    pm = pretty_midi.PrettyMIDI(str(out))
+    assert pm.instruments[0].program == pretty_midi.instrument_name_to_program("Trumpet")
+    bars_in_ticks = 6 * 4 * pm.resolution  # exact, unlike seconds (MIDI stores 90 bpm as 666,667 us per beat)
+    assert max(pm.time_to_tick(n.end) for n in pm.instruments[0].notes) <= bars_in_ticks
+    assert max(pm.time_to_tick(n.end) for n in pm.instruments[1].notes) == bars_in_ticks
+    assert len(converter.parse(str(out)).parts) == 2
+    again = tmp_path / "again.mid"
+    run("generate", "--model", jazz_bundle, "--chords", "Dm7 G7 Cmaj7 Cmaj7", "--bars", 6, "--tempo", 90, "--seed", 1,
+        "--out", again, "--instrument", "Trumpet")
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_count_backing_and_primer(tmp_path, jazz_bundle, jazz_corpus):
+    result = run("generate", "--model", jazz_bundle, "--backing", jazz_corpus / "one.mid", "--count", 2,
+                 "--primer", jazz_corpus / "blues.abc", "--out", tmp_path / "take.mid", "--temperature", 0)
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path)) == ["take-1.mid", "take-2.mid"]
+    assert "chords from one.mid" in result.stdout and result.stdout.count("wrote") == 2
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["--chords", "Dm7 H7"], "Error: chord symbol 'H7': cannot read it; expected a root A-G, e.g. Dm7, G7, Cmaj7, Bb7, F#m7b5"),
+        (["--bars", "0"], "Error: Invalid value for '--bars': 0 is not in the range 1<=x<=1000."),
+        (["--temperature", "-0.5"], "Error: Invalid value for '--temperature' / '-t': -0.5 is not in the range x>=0."),
+        (["--instrument", "kazoo"], "Error: Invalid value for '--instrument': 'kazoo' is neither a program number 0-127 nor a General MIDI name such as 'Tenor Sax', 'Trumpet', 'Vibraphone'"),
+    ],
+)
+def test_bad_options(tmp_path, jazz_bundle, args, line):
+    result = run("generate", "--model", jazz_bundle, "--out", tmp_path / "x.mid", *args)
+    assert result.exit_code in (1, 2) and result.stderr.strip().splitlines()[-1] == line
+    assert not (tmp_path / "x.mid").exists()
+
+
+def test_output_folder_missing(tmp_path, jazz_bundle):
+    line = error_line(run("generate", "--model", jazz_bundle, "--out", tmp_path / "no" / "x.mid"))
+    assert line == f"Error: --out {tmp_path / 'no' / 'x.mid'}: folder {tmp_path / 'no'} does not exist"
+
+
+def test_models_missing_partial_and_foreign(tmp_path, jazz_bundle, tiny_bundle):
+    out = tmp_path / "x.mid"
+    assert error_line(run("generate", "--model", tmp_path / "none", "--out", out)) == \
+        f"Error: model bundle {tmp_path / 'none'}: no such folder"
+    partial = tmp_path / "partial"
+    shutil.copytree(jazz_bundle, partial)
+    (partial / "config.json").unlink()
+    assert "incomplete, missing config.json" in error_line(run("generate", "--model", partial, "--out", out))
+    assert error_line(run("generate", "--model", tiny_bundle, "--out", out)) == \
+        f"Error: model bundle {tiny_bundle}: is a 'names' model; this command needs a 'jazz' model"
+    assert not out.exists()
+
+
+def test_backing_without_harmony(tmp_path, jazz_bundle):
+    from midi_files import DRUMS, write
+
+    drums = write(tmp_path / "drums.mid", [{"name": "Kit", "channel": 9, "notes": DRUMS}])
+    line = error_line(run("generate", "--model", jazz_bundle, "--backing", drums, "--out", tmp_path / "x.mid"))
+    assert line == f"Error: --backing {drums}: has only drum notes; nothing to take a melody from"
+
+
+def test_train_jazz_on_a_user_folder_then_generate(tmp_path, jazz_corpus):
+    out = tmp_path / "mine"
+    result = run("train-jazz", "--corpus", jazz_corpus, "--out", out, "--epochs", 2, "--units", 8, "--tx", 8)
+    assert result.exit_code == 0, result.output
+    assert "training the jazz LSTM (n_a 8, Tx 8" in result.stderr and "bundle written to" in result.stderr
+    assert run("generate", "--model", out, "--out", tmp_path / "s.mid", "--bars", 2).exit_code == 0
+
+
+def test_train_jazz_corpus_too_small_leaves_nothing(tmp_path, jazz_corpus):
+    line = error_line(run("train-jazz", "--corpus", jazz_corpus / "blues.abc", "--out", tmp_path / "m", "--tx", 400))
+    assert line.startswith("Error: corpus too small: its longest piece has ") and "--tx 400 needs at least 400" in line
+    assert not (tmp_path / "m").exists()
+
+
+def test_corpus_report(jazz_corpus, tmp_path):
+    bad = tmp_path / "bad"
+    shutil.copytree(jazz_corpus, bad)
+    (bad / "broken.mid").write_bytes(b"MThd\x00")
+    result = run("corpus", bad)
+    assert result.exit_code == 0
+    assert "melody: #2 'Lead' (best lead-line score: named 'Lead'" in result.stdout
+    assert "chords from accompaniment: C F G7" in result.stdout and "chords from symbols: F7 Bb7 C7" in result.stdout
+    assert f"skipped {bad / 'broken.mid'}: corrupt or truncated MIDI" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("total: 3 pieces (")

@@ -27,9 +27,9 @@ from genapp import bundle as bundles
 from genapp.errors import GenappError
 from genapp.music.corpus import load_corpus, read_cached
 from genapp.music.dataset import build_vocab, inputs_and_targets, one_hot, piece_values, split_sequences, windows
-from genapp.music.grammar import Decoded, Value, decode, parse_value, snap
+from genapp.music.grammar import REGISTER, Decoded, Value, chord_at, decode, parse_value, snap
 from genapp.music.piece import ChordSpan, Piece
-from genapp.music.theory import Chord, parse_progression
+from genapp.music.theory import Chord, note_type, parse_progression
 from genapp.nn.jazz_lstm import JazzConfig, build_layers, fused_model, layers_of, stepper, unrolled_model
 from genapp.sampling import sample_indices
 from genapp.text.vocab import PAD
@@ -224,6 +224,10 @@ class JazzModel:
         self.layers = layers_of(bundle.model, self.config)
         self.stepper = stepper(self.layers, self.config)
         self.values = [None] + [parse_value(s) for s in bundle.vocab.symbols[1:]]  # index -> Value
+        # per value: its TYPE and step bounds, for banning values no pitch could realise
+        self._types = np.array(["-"] + [v.type for v in self.values[1:]])  # (V,)
+        self._lo = np.array([0] + [v.interval[0] if v.interval else -999 for v in self.values[1:]])  # (V,)
+        self._hi = np.array([0] + [v.interval[1] if v.interval else 999 for v in self.values[1:]])  # (V,)
 
     @classmethod
     def load(cls, path: Path) -> "JazzModel":
@@ -249,24 +253,57 @@ class JazzModel:
             known.pop()
         return [parse_value(s) for s in known], unknown
 
-    def improvise(self, length: Fraction, temperature: float, rng: np.random.Generator,
+    def _feasible(self, chord: Chord, previous: int | None) -> np.ndarray:
+        """(V, P): which pitch of the register realises which value (its TYPE, and its step from ``previous``)."""
+        pitches = np.arange(REGISTER[0], REGISTER[1] + 1)  # (P,)
+        kinds = np.array([note_type(int(p), chord) for p in pitches])  # (P,)
+        ok = self._types[:, None] == kinds[None, :]  # (V, P)
+        if previous is not None:
+            step = pitches - previous  # (P,)
+            ok &= (step[None, :] >= self._lo[:, None]) & (step[None, :] <= self._hi[:, None])
+        return ok
+
+    def improvise(self, chords: list[ChordSpan], length: Fraction, temperature: float, rng: np.random.Generator,
                   primer: list[Value] = ()) -> list[Value]:
-        """Sample values one at a time, each fed back as the next input, until ``length`` quarter notes are filled."""
+        """Sample values one at a time, each fed back as the next input, until ``length`` quarter notes are filled.
+
+        A value that no pitch of the register could realise over the current
+        chord after the previous note (say a chord tone one semitone above a
+        chord tone) is banned before sampling, so every generated value can be
+        decoded exactly.  The previous note is followed with one random pitch
+        that realises each value.
+        """
         vocab = self.bundle.vocab
+        pad = vocab.index(PAD)
+        rests = self._types == "R"  # (V,)
         states = self.stepper.initial_states(1)
-        x = vocab.index(PAD)  # x<1> = 0
+        x = pad  # x<1> = 0
         out: list[Value] = []
-        total = Fraction(0)
+        total, previous = Fraction(0), None
+
+        def follow(index: int, at: Fraction) -> None:  # track one pitch that realises the value
+            nonlocal previous
+            if not rests[index]:
+                choices = np.flatnonzero(self._feasible(chord_at(chords, float(at)), previous)[index])
+                if len(choices):
+                    previous = REGISTER[0] + int(rng.choice(choices))
+
         for v in primer:  # teacher-forced: the phrase sets the state, and is the solo's start
             if total >= length:
                 break
             _, states = self.stepper.step(np.array([x]), states)
             x = vocab.index(str(v))
+            follow(x, total)
             out.append(replace(v, duration=min(v.duration, length - total)))
             total += out[-1].duration
         while total < length:
             probs, states = self.stepper.step(np.array([x]), states)  # (1, n_values)
-            x = int(sample_indices(probs, rng, temperature, banned=[vocab.index(PAD)])[0])
+            realisable = self._feasible(chord_at(chords, float(total)), previous).any(axis=1) | rests  # (V,)
+            banned = [pad] + [i for i in np.flatnonzero(~realisable) if i != pad]
+            if len(banned) == len(self.values):  # nothing realisable (a vocabulary without rests): ban only PAD
+                banned = [pad]
+            x = int(sample_indices(probs, rng, temperature, banned=banned)[0])
+            follow(x, total)
             v = self.values[x]
             out.append(replace(v, duration=min(v.duration, length - total)))  # the last value ends at the bar line
             total += out[-1].duration
@@ -278,6 +315,6 @@ class JazzModel:
             raise GenappError(f"--bars {bars}: expected 1 to {MAX_BARS}")
         rng = np.random.default_rng(seed)
         length = snap(progression.measure_length) * bars
-        values = self.improvise(length, temperature, rng, primer)
         chords = progression.spans(bars)
+        values = self.improvise(chords, length, temperature, rng, primer)
         return Solo(values, decode(values, chords, rng=rng), chords, bars, progression)

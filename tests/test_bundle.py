@@ -109,3 +109,15 @@ def test_corrupt_model_file_is_reported_not_raised_raw(tmp_path):
     cfg_path.write_text(json.dumps(cfg))
     with pytest.raises(GenappError, match="model.keras could not be loaded"):
         bundles.load_bundle(tmp_path / "b", "names")
+
+
+def test_written_bundles_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        _save(tmp_path / "b")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "b").stat().st_mode) == 0o755

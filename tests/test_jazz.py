@@ -73,3 +73,10 @@ def test_unrolled_graph_trains_and_resume_continues(tmp_path, jazz_corpus):
     assert again.bundle.training["epochs_run"] == 2
     w0 = first.bundle.model.get_weights()[0]
     assert not np.array_equal(w0, again.bundle.model.get_weights()[0])
+
+
+def test_generated_values_are_always_realisable(model):
+    prog = progression_from_text("Dm7 G7 Cmaj7 A7")
+    for seed in range(5):
+        solo = model.solo(prog, 8, temperature=1.5, seed=seed)
+        assert solo.decoded.violations == 0

@@ -40,3 +40,14 @@ def test_read_only_folder(tmp_path):
     os.chmod(tmp_path / "ro", 0o500)
     with pytest.raises(GenappError, match="no permission to write"):
         write_midi(tmp_path / "ro" / "solo.mid", MELODY, CHORDS, tempo=100)
+
+
+def test_written_file_gets_ordinary_permissions(tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = write_midi(tmp_path / "solo.mid", MELODY, CHORDS, tempo=100)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -20,9 +20,14 @@ def test_found_from_the_clone():
 def test_every_shipped_file_is_described_in_its_folder_readme():
     for folder in ("corpora", "models"):
         readme = (REPO / folder / "README.md").read_text(encoding="utf-8")
-        for entry in (REPO / folder).iterdir():
-            if entry.name != "README.md" and not entry.name.startswith("."):
-                assert f"`{entry.name}" in readme, f"{folder}/README.md does not describe {entry.name}"
+        for entry in (REPO / folder).rglob("*"):
+            rel = entry.relative_to(REPO / folder)
+            if entry.is_dir() or entry.name == "README.md" or any(part.startswith(".") for part in rel.parts):
+                continue
+            top = rel.parts[0]
+            described = f"`{rel.as_posix()}`" in readme or (entry.parent != REPO / folder and folder == "models"
+                                                              and f"`{top}/`" in readme)
+            assert described, f"{folder}/README.md does not describe {rel.as_posix()}"
 
 
 @pytest.mark.skipif(not (REPO / "pyproject.toml").is_file(), reason="needs the source tree")

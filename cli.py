@@ -56,12 +56,17 @@ def training_options(command):
     return command
 
 
-def _training_choices(epochs, cell, units, layers, clip, no_clip):
-    """(model arguments, TrainSettings) from the shared training options; None keeps defaults."""
+def _training_choices(epochs, cell, units, layers, clip, no_clip, defaults=None):
+    """(model arguments, TrainSettings) from the shared training options; None keeps the defaults.
+
+    ``defaults``: (model arguments, TrainSettings) of the model being trained [default: the names model's].
+    """
     from dataclasses import replace
 
-    from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS
-
+    if defaults is None:
+        from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS
+    else:
+        DEFAULT_CONFIG, DEFAULT_SETTINGS = defaults  # noqa: N806
     if clip is not None and no_clip:
         raise click.UsageError("--clip and --no-clip exclude each other")
     config = dict(DEFAULT_CONFIG)
@@ -87,6 +92,7 @@ def cli():
       genapp corpus corpora/jazz
       genapp train-jazz
       genapp generate --out solo.mid
+      genapp write --prompt "The for statement"
     """
 
 
@@ -338,6 +344,109 @@ def generate_command(out_path, model_dir, chords, backing, bars, tempo, temperat
         relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
         click.echo(f"wrote {target}: {bars} bars of {progression.time_signature} at {progression.tempo:g} bpm, "
                    f"{len(solo.decoded.notes)} notes over {symbols}{more} (chords from {progression.source}{relaxed})")
+
+
+@cli.command("train-text", context_settings=CONTEXT)
+@click.option("--corpus", "corpus_files", multiple=True, type=click.Path(path_type=Path),
+              help="UTF-8 text file; repeat for several [default: the Python documentation's help topics].")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Bundle folder [default: models/text].")
+@click.option("--level", type=click.Choice(["char", "word"]), default="char", show_default=True)
+@click.option("--tx", type=click.IntRange(min=2), default=100, show_default=True, help="Window length in tokens.")
+@click.option("--vocab-size", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer words become <unk>.")
+@click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
+              help="Share of the corpus (its end) held out.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True)
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.005, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@training_options
+@library_errors
+def train_text_command(corpus_files, out_dir, level, tx, vocab_size, validation, batch_size, learning_rate, seed,
+                       **training):
+    """Train a character- or word-level language model on any text.
+
+    Streams windows from the corpus (a text of many megabytes is fine), clips
+    gradients, keeps the best validation weights and writes a bundle.
+
+    \b
+    Examples:
+      genapp train-text
+      genapp train-text --corpus sonnets.txt --out sonnets --epochs 20
+      genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
+    """
+    from dataclasses import replace
+
+    from genapp import paths
+    from genapp.textgen import DEFAULT_CONFIG, DEFAULT_SETTINGS, read_corpus, train_text
+
+    config, settings = _training_choices(**training, defaults=(DEFAULT_CONFIG, DEFAULT_SETTINGS))
+    settings = replace(settings, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
+    out_dir = out_dir or paths.models_dir() / "text"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.ClickException(f"--out {out_dir}: is a file; expected a folder for the model bundle")
+    texts = [read_corpus(list(corpus_files))] if corpus_files else None
+    name = ", ".join(p.name for p in corpus_files)
+    train_text(texts, out_dir, level, config, settings, tx, validation, vocab_size, name, _say)
+
+
+def _text_model(model_dir):
+    from genapp import paths
+    from genapp.textgen import TextModel
+
+    return TextModel.load(model_dir or paths.models_dir() / "text")
+
+
+@cli.command("write", context_settings=CONTEXT)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Text bundle [default: the shipped models/text].")
+@click.option("--prompt", default="", help="Text to continue (its last Tx tokens are used).")
+@click.option("--length", type=click.IntRange(min=1), default=300, show_default=True, help="Tokens to write (characters or words).")
+@click.option("--temperature", "-t", type=click.FloatRange(min=0, min_open=True), default=0.8, show_default=True)
+@click.option("--top-k", type=click.IntRange(min=1), help="Sample only among the K likeliest tokens.")
+@click.option("--seed", type=int, help="Same seed, model and prompt give the same text.")
+@library_errors
+def write_command(model_dir, prompt, length, temperature, top_k, seed):
+    """Continue a prompt with a text model, printing as it writes.
+
+    \b
+    Examples:
+      genapp write --prompt "The for statement"
+      genapp write --model sonnets --prompt "Shall I compare thee" --length 400 --seed 1
+    """
+    from genapp.text.tokens import Detokenizer, tokenize
+
+    model = _text_model(model_dir)
+    ids, note = model.prompt_ids(prompt)
+    if note:
+        _say(note)
+    prompt_tokens = tokenize(prompt, model.level)
+    detok = Detokenizer(model.level, capitalize_first=not prompt_tokens)
+    if prompt_tokens and model.level == "word":
+        detok.previous = prompt_tokens[-1]
+        detok.capitalize = prompt_tokens[-1] == "<eos>"
+    click.echo(prompt, nl=False)
+    for token in model.write(ids, length, temperature, top_k, seed):
+        click.echo(detok(token), nl=False)
+        sys.stdout.flush()
+    click.echo()
+
+
+@cli.command("score", context_settings=CONTEXT)
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Text bundle [default: the shipped models/text].")
+@library_errors
+def score_command(texts, model_dir):
+    """Print log P(TEXT) and mean nats per token for each TEXT, to compare sentences.
+
+    \b
+    Examples:
+      genapp score "the return statement" "the retrun statement"
+      genapp score --model recipes "pear salad" "pair salad"
+    """
+    model = _text_model(model_dir)
+    click.echo("text\tlog_prob\tnats_per_token\ttokens")
+    for s in model.score(list(texts)):
+        unk = f" ({s.unknown} as <unk>)" if s.unknown else ""
+        click.echo(f"{s.text}\t{s.log_prob:.3f}\t{s.nats_per_token:.3f}\t{s.tokens}{unk}")
 
 
 def main() -> None:

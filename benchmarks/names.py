@@ -28,7 +28,7 @@ from genapp.text.dataset import names_to_arrays
 
 def held_out_nats(model: NamesModel, val: list[str]) -> float:
     x, y = names_to_arrays(val, model.vocab)
-    return nats_per_symbol(model.bundle.model, x, y, model.vocab)
+    return nats_per_symbol(model.bundle.model, x, y)
 
 
 def main() -> None:

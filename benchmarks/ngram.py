@@ -30,6 +30,8 @@ class CharNgram:
             for i in range(order - 1, len(padded)):
                 for k in range(order):  # k = context length
                     self.counts[k][padded[i - k : i]][padded[i]] += 1
+        # per context: N(h) and T(h), computed once
+        self.totals = [{h: (sum(c.values()), len(c)) for h, c in level.items()} for level in self.counts]
 
     def prob(self, context: str, char: str) -> float:
         p = 1.0 / len(self.vocab)
@@ -38,8 +40,8 @@ class CharNgram:
             seen = self.counts[k].get(h)
             if not seen:
                 continue
-            total = sum(seen.values())
-            p = max(seen[char] - self.d, 0) / total + self.d * len(seen) / total * p
+            total, types = self.totals[k][h]
+            p = max(seen[char] - self.d, 0) / total + self.d * types / total * p
         return p
 
     def nats(self, sequences: list[str]) -> tuple[float, int]:

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
-from keras import ops
 
 from genapp import bundle as bundles
 from genapp.errors import GenappError
-from genapp.nn.charlm import CharLMConfig, Stepper, build_model
+from genapp.nn.charlm import CharLMConfig, Stepper, build_model, nats_per_symbol, sequence_log_probs
 from genapp.sampling import sample_indices
 from genapp.text.corpus import file_sha256, read_names, split_names
 from genapp.text.dataset import count_targets, names_to_arrays
@@ -86,7 +85,7 @@ def train_names(
             f"from {corpus}, {len(val)} held out; backend {keras.backend.backend()}"
         )
     result = fit(model, train_xy, val_xy, settings, say, count_targets(val_xy[1], vocab) / len(val))
-    val_nats = nats_per_symbol(model, *val_xy, vocab)
+    val_nats = nats_per_symbol(model, *val_xy, vocab.index(PAD))
     training = {
         "corpus": Path(corpus).name,
         "corpus_sha256": file_sha256(corpus),
@@ -108,23 +107,6 @@ def train_names(
     if say:
         say(f"best epoch {result.best_epoch}: {val_nats:.3f} nats/char held out; bundle written to {out_dir}")
     return NamesModel.load(out_dir)
-
-
-def nats_per_symbol(model: keras.Model, x: np.ndarray, y: np.ndarray, vocab: Vocabulary) -> float:
-    """Mean cross-entropy per predicted symbol (END included) over the rows."""
-    return float(-sequence_log_probs(model, x, y, vocab).sum() / count_targets(y, vocab))
-
-
-def sequence_log_probs(model: keras.Model, x: np.ndarray, y: np.ndarray, vocab: Vocabulary, batch: int = 256) -> np.ndarray:
-    """log P(row) for each row of (x, y), padding ignored; shape (m,)."""
-    out = []
-    for i in range(0, len(x), batch):
-        probs = np.asarray(ops.convert_to_numpy(model(x[i : i + batch], training=False)), np.float64)  # (b, T, V)
-        yb = y[i : i + batch]
-        picked = np.take_along_axis(probs, yb[..., None], axis=-1)[..., 0]  # (b, T)
-        logp = np.log(np.maximum(picked, 1e-300)) * (yb != vocab.index(PAD))
-        out.append(logp.sum(axis=-1))
-    return np.concatenate(out)
 
 
 def _build_for_loading(args: dict) -> keras.Model:
@@ -224,6 +206,6 @@ class NamesModel:
                 raise GenappError(f"--score {original!r}: empty name")
             self.check_symbols(name, "--score")
         x, y = names_to_arrays(lowered, self.vocab)
-        logp = sequence_log_probs(self.bundle.model, x, y, self.vocab)
+        logp = sequence_log_probs(self.bundle.model, x, y, self.vocab.index(PAD))
         return [NameScore(n, float(lp), float(-lp / (len(n) + 1))) for n, lp in zip(lowered, logp)]
 

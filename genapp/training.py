@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import keras
 import numpy as np
 
+from genapp.checks import require_positive_ints
 from genapp._backend import import_tensorflow_quietly
 from genapp.nn.losses import SequenceCrossEntropy
 
@@ -27,10 +28,7 @@ class TrainSettings:
     seed: int = 0  # weight initialisation and batch order
 
     def __post_init__(self) -> None:
-        for name in ("epochs", "batch_size", "patience"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"expected {name} to be a positive integer, got {value!r}")
+        require_positive_ints(self, "epochs", "batch_size", "patience")
         if not self.learning_rate > 0:
             raise ValueError(f"expected learning_rate > 0, got {self.learning_rate}")
         if self.clipvalue is not None and not self.clipvalue > 0:
@@ -93,7 +91,10 @@ def fit(
     say: Callable[[str], None] | None = None,
     val_symbols_per_seq: float | None = None,
 ) -> TrainResult:
-    """Train in place; on return the model holds the best validation weights."""
+    """Train in place; on return the model holds the best validation weights.
+
+    ``train`` and ``val`` are (inputs, targets) arrays or ``keras.utils.PyDataset`` streams.
+    """
     callbacks: list[keras.callbacks.Callback] = []
     if val is not None:
         callbacks.append(
@@ -104,16 +105,11 @@ def fit(
     if say is not None:
         callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq))
     start = time.perf_counter()
-    history = model.fit(
-        train[0],
-        train[1],
-        validation_data=val,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        shuffle=True,
-        callbacks=callbacks,
-        verbose=0,
-    ).history
+    if isinstance(train, tuple):  # arrays: Keras batches and shuffles them
+        kwargs = {"x": train[0], "y": train[1], "batch_size": settings.batch_size, "shuffle": True}
+    else:  # a keras.utils.PyDataset streaming its own batches
+        kwargs = {"x": train}
+    history = model.fit(**kwargs, validation_data=val, epochs=settings.epochs, callbacks=callbacks, verbose=0).history
     seconds = time.perf_counter() - start
     losses = history["loss"]
     if val is not None:

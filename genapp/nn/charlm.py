@@ -16,7 +16,9 @@ from dataclasses import asdict, dataclass
 
 import keras
 import numpy as np
+from keras import ops
 
+from genapp.checks import require_positive_ints
 from genapp.nn.layers import OneHot
 
 CELLS = ("rnn", "gru", "lstm")
@@ -34,10 +36,7 @@ class CharLMConfig:
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {self.cell!r}")
-        for name in ("vocab_size", "units", "layers"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"expected {name} to be a positive integer, got {value!r}")
+        require_positive_ints(self, "vocab_size", "units", "layers")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -115,3 +114,20 @@ class Stepper:
         """indices (batch,) -> probabilities (batch, V) as float64, and the new states."""
         probs, *new_states = self.graph.predict_on_batch([np.asarray(indices, np.int32)[:, None], *states])
         return np.asarray(probs, dtype=np.float64), [np.asarray(s) for s in new_states]
+
+
+def nats_per_symbol(model: keras.Model, x: np.ndarray, y: np.ndarray, pad: int = 0) -> float:
+    """Mean cross-entropy per predicted symbol (PAD targets ignored) over the rows."""
+    return float(-sequence_log_probs(model, x, y, pad).sum() / int((y != pad).sum()))
+
+
+def sequence_log_probs(model: keras.Model, x: np.ndarray, y: np.ndarray, pad: int = 0, batch: int = 256) -> np.ndarray:
+    """log P(row) for each row of (x, y), padding ignored; shape (m,)."""
+    out = []
+    for i in range(0, len(x), batch):
+        probs = np.asarray(ops.convert_to_numpy(model(x[i : i + batch], training=False)), np.float64)  # (b, T, V)
+        yb = y[i : i + batch]
+        picked = np.take_along_axis(probs, yb[..., None], axis=-1)[..., 0]  # (b, T)
+        logp = np.log(np.maximum(picked, 1e-300)) * (yb != pad)
+        out.append(logp.sum(axis=-1))
+    return np.concatenate(out)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 import keras
 from keras import ops
 
+from genapp.checks import require_positive_ints
 from genapp.nn.charlm import Stepper
 from genapp.nn.layers import OneHot
 
@@ -95,10 +96,7 @@ class JazzConfig:
     tx: int = 30  # training window length
 
     def __post_init__(self) -> None:
-        for name in ("n_values", "units", "tx"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"expected {name} to be a positive integer, got {value!r}")
+        require_positive_ints(self, "n_values", "units", "tx")
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -1,0 +1,119 @@
+"""Issue 6's figures for text models.
+
+- Held-out nats per character of the shipped character model on the last 10%
+  of the shipped corpus (the Python documentation's help topics), next to
+  smoothed character n-grams (benchmarks/ngram.py) trained on the same first
+  90% and scored on the same last 10%.
+- Training throughput in characters per second on JAX and TensorFlow (the
+  default text model, one fresh process each, an epoch of 20 batches after a
+  warm-up epoch).
+- Peak memory (max RSS) of a process training on a 5 MB corpus (streaming
+  windows; target under 2 GB), next to a process that only imports genapp and Keras.
+
+    python benchmarks/text.py
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+
+import numpy as np
+from common import record, run_child, table
+from ngram import CharNgram
+
+BATCHES = 20
+
+
+def throughput_child() -> None:
+    import keras
+
+    from genapp.nn.charlm import CharLMConfig, build_model
+    from genapp.text.tokens import build_vocab, encode, tokenize
+    from genapp.textgen import DEFAULT_CONFIG, DEFAULT_SETTINGS, DEFAULT_TX, WindowStream, default_corpus
+    from genapp.training import compile_model
+
+    text, _ = default_corpus()
+    tokens = tokenize(text, "char")
+    vocab = build_vocab(tokens, "char")
+    ids = np.asarray(encode(tokens, vocab), np.int32)
+    stream = WindowStream(ids, DEFAULT_TX, DEFAULT_SETTINGS.batch_size, True, 0, BATCHES)
+    model = build_model(CharLMConfig(vocab_size=vocab.size, **DEFAULT_CONFIG))
+    compile_model(model, DEFAULT_SETTINGS)
+    model.fit(stream, epochs=1, verbose=0)  # warm-up: compile
+    t = time.perf_counter()
+    model.fit(stream, epochs=1, verbose=0)
+    seconds = time.perf_counter() - t
+    chars = BATCHES * DEFAULT_SETTINGS.batch_size * DEFAULT_TX
+    print(json.dumps({"backend": keras.backend.backend(), "chars_per_s": chars / seconds}))
+
+
+def memory_child(mode: str) -> None:
+    import keras  # noqa: F401
+
+    import genapp  # noqa: F401
+
+    out = {}
+    if mode == "train":
+        from genapp.textgen import default_corpus, train_text
+        from genapp.training import TrainSettings
+
+        text, _ = default_corpus()
+        big = (text + "\n\n") * (5_000_000 // len(text) + 1)
+        big = big[:5_000_000]
+        out["corpus_mb"] = len(big.encode("utf-8")) / 1e6
+        with tempfile.TemporaryDirectory() as tmp:
+            train_text([big], f"{tmp}/m", "char", None, TrainSettings(epochs=1, batch_size=64), max_batches=BATCHES)
+    out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def main() -> None:
+    from genapp import paths
+    from genapp.textgen import TextModel, default_corpus
+
+    model = TextModel.load(paths.models_dir() / "text")
+    t = model.bundle.training
+    text, name = default_corpus()
+    # the model's own split: the last 10% of the tokens (characters)
+    cut = t["tokens"] - t["validation_tokens"]
+    train_text_, held = text[:cut], text[cut:]
+    rows = [["shipped model (LSTM, 256 units, Tx 100)", t["val_nats_per_token"]]]
+    grams = []
+    for n in range(1, 9):
+        total, count = CharNgram(n, [train_text_]).nats([held])
+        grams.append((n, total / count))
+        rows.append([f"{n}-gram, absolute discounting", total / count])
+    best_n, best = min(grams, key=lambda r: r[1])
+    quality = table(["model", "held-out nats/char"], rows)
+    quality += (f"\n\nCorpus: {name}, {t['tokens']:,} characters, the last {t['validation_tokens']:,} held out."
+                f" Best n-gram: order {best_n}, {best:.3f}. Model / best n-gram = **{t['val_nats_per_token'] / best:.3f}**"
+                " (below 1: the model is better). The model reads each 100-character window from a zero state;"
+                " the n-grams see across window boundaries.")
+    speed = {b: run_child([__file__, "--speed"], {"KERAS_BACKEND": b}) for b in ("jax", "tensorflow")}
+    speed_rows = [[b, r["chars_per_s"]] for b, r in speed.items()]
+    speed_rows.append(["jax / tensorflow", speed["jax"]["chars_per_s"] / speed["tensorflow"]["chars_per_s"]])
+    base = run_child([__file__, "--memory", "import"])
+    train = run_child([__file__, "--memory", "train"])
+    memory = table(["process", "peak RSS (MB)"], [
+        ["import genapp + keras only", base["max_rss_mb"]],
+        [f"train-text on a {train['corpus_mb']:.1f} MB corpus ({BATCHES} batches of 64 x 100)", train["max_rss_mb"]],
+        ["ratio", train["max_rss_mb"] / base["max_rss_mb"]],
+    ])
+    memory += ("\n\nTarget: under 2,048 MB. For scale (computed, not measured): all one-hot windows of a 5 MB"
+               " corpus with 103 symbols as float32 would take 5e6 x 103 x 4 bytes = 2,060 MB.")
+    body = (f"### Held-out quality\n\n{quality}\n\n### Training throughput (characters per second)\n\n"
+            f"{table(['backend', 'chars/s'], speed_rows)}\n\n### Memory\n\n{memory}\n")
+    record("text", "Text models: quality, throughput, memory", body)
+
+
+if __name__ == "__main__":
+    if "--speed" in sys.argv:
+        throughput_child()
+    elif "--memory" in sys.argv:
+        memory_child(sys.argv[-1])
+    else:
+        main()

@@ -1,0 +1,90 @@
+"""Text <-> tokens, at character or word level, and tokens -> readable text again.
+
+Character level: every character is a token (the vocabulary keeps all of them).
+
+Word level: words (letters, digits, inner apostrophes and hyphens) and single
+punctuation marks are tokens, lower-cased; after a sentence-ending mark
+(. ! ?) the reserved ``<eos>`` token is inserted; words outside the kept
+vocabulary become ``<unk>``.  ``Detokenizer`` turns a token stream back into
+text as it arrives: no space before closing punctuation or after opening
+brackets and quotes, a capital letter after each sentence end, "i" as "I".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from genapp.text.vocab import EOS, PAD, UNK, Vocabulary
+
+LEVELS = ("char", "word")
+WORD_SPECIALS = (PAD, UNK, EOS)
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_SENTENCE_END = {".", "!", "?"}
+_NO_SPACE_BEFORE = set(".,;:!?)]}%»”’") | {"'s", "n't"}
+_NO_SPACE_AFTER = set("([{«“$#")
+
+
+def tokenize(text: str, level: str) -> list[str]:
+    """Text -> tokens (characters, or lower-cased words and punctuation with <eos> after sentences)."""
+    if level == "char":
+        return list(text)
+    if level != "word":
+        raise ValueError(f"expected level to be one of {LEVELS}, got {level!r}")
+    out = []
+    for token in _WORD.findall(text):
+        out.append(token.lower())
+        if token in _SENTENCE_END:
+            out.append(EOS)
+    return out
+
+
+def build_vocab(tokens: list[str], level: str, size: int | None = None) -> Vocabulary:
+    """Characters: all of them.  Words: the ``size - 3`` most frequent, after PAD, UNK and EOS."""
+    if level == "char":
+        return Vocabulary.build(tokens, specials=(PAD,))
+    counts = Counter(t for t in tokens if t not in WORD_SPECIALS)
+    keep = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if size is not None:
+        keep = keep[: size - len(WORD_SPECIALS)]
+    return Vocabulary.build(keep, specials=WORD_SPECIALS)
+
+
+def encode(tokens: list[str], vocab: Vocabulary) -> list[int]:
+    """Tokens -> indices; at word level unknown words become <unk> (characters must all be known)."""
+    if UNK in vocab:
+        unk = vocab.index(UNK)
+        return [vocab.index(t) if t in vocab else unk for t in tokens]
+    return vocab.encode(tokens)
+
+
+class Detokenizer:
+    """Feed tokens one at a time; get back the text to print for each."""
+
+    def __init__(self, level: str, capitalize_first: bool = False):
+        self.level = level
+        self.previous: str | None = None
+        self.capitalize = capitalize_first
+
+    def __call__(self, token: str) -> str:
+        if self.level == "char":
+            return token
+        if token == EOS:
+            self.capitalize = True
+            return ""
+        if token in (PAD, UNK):
+            return ""
+        word = token
+        if word == "i" or word.startswith("i'"):
+            word = "I" + word[1:]
+        if self.capitalize and word[:1].isalpha():
+            word = word[:1].upper() + word[1:]
+            self.capitalize = False
+        space = self.previous is not None and token not in _NO_SPACE_BEFORE and self.previous not in _NO_SPACE_AFTER
+        self.previous = token
+        return (" " if space else "") + word
+
+
+def detokenize(tokens: list[str], level: str) -> str:
+    d = Detokenizer(level, capitalize_first=True)
+    return "".join(d(t) for t in tokens)

@@ -1,0 +1,116 @@
+"""Text models: train on a small text, write from a prompt, score sentences; bad input."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from genapp.errors import GenappError
+from genapp.textgen import TextModel, train_text
+from genapp.training import TrainSettings
+
+TEXT = """The cat sat on the mat. The dog sat on the log. A pear salad is a salad of pears.
+The cat ate the pear. The dog ate the salad. Is the cat on the mat? Yes, the cat is on the mat!
+""" * 6
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def char_bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("text") / "char"
+    train_text([TEXT], out, "char", {"units": 16}, TrainSettings(epochs=2, batch_size=8), tx=20, corpus_name="cats")
+    return out
+
+
+@pytest.fixture(scope="module")
+def word_bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("text") / "word"
+    train_text([TEXT], out, "word", {"units": 16}, TrainSettings(epochs=2, batch_size=8), tx=8, vocab_size=10)
+    return out
+
+
+def test_char_model_writes_exactly_length_tokens_reproducibly(char_bundle):
+    m = TextModel.load(char_bundle)
+    ids, note = m.prompt_ids("The cat")
+    a = list(m.write(ids, 40, seed=1))
+    assert len(a) == 40 and a == list(m.write(ids, 40, seed=1)) and note is None
+    assert m.bundle.training["corpus"] == "cats" and m.level == "char"
+
+
+def test_word_model_never_emits_unk(word_bundle):
+    m = TextModel.load(word_bundle)
+    assert m.bundle.training["unknown_tokens"] > 0  # a vocabulary of 10 leaves many words out
+    ids, _ = m.prompt_ids("the cat")
+    out = list(m.write(ids, 300, temperature=2.0, seed=0))
+    assert "<unk>" not in out and "<pad>" not in out
+
+
+def test_score_is_a_log_probability_per_token(char_bundle):
+    m = TextModel.load(char_bundle)
+    good, bad = m.score(["the cat sat", "tsa hte cta"])
+    assert good.tokens == 11 and good.log_prob < 0 and good.nats_per_token == pytest.approx(-good.log_prob / 11)
+    assert good.log_prob > bad.log_prob
+
+
+def test_cli_write_streams_prompt_and_continuation(char_bundle):
+    result = run("write", "--model", char_bundle, "--prompt", "The dog", "--length", 25, "--seed", 2)
+    assert result.exit_code == 0 and result.stdout.startswith("The dog") and len(result.stdout) == len("The dog") + 25 + 1
+
+
+def test_cli_word_level_write_reads_naturally(word_bundle):
+    result = run("write", "--model", word_bundle, "--prompt", "The cat sat on", "--length", 30, "--seed", 3)
+    assert result.exit_code == 0 and " ." not in result.stdout and " ," not in result.stdout
+
+
+def test_prompt_in_a_script_the_model_never_saw(char_bundle):
+    result = run("write", "--model", char_bundle, "--prompt", "Кот the", "--length", 5, "--seed", 0)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("--prompt: characters the model never saw were left out: 'К' 'о' 'т'")
+
+
+def test_cli_score(char_bundle):
+    result = run("score", "--model", char_bundle, "the cat sat", "the cta sat")
+    header, a, b = result.stdout.splitlines()
+    assert header == "text\tlog_prob\tnats_per_token\ttokens"
+    assert float(a.split("\t")[1]) > float(b.split("\t")[1])
+    bad = run("score", "--model", char_bundle, "naïe")
+    assert bad.exit_code == 1 and bad.stderr.strip() == \
+        "Error: score 'naïe': characters the model never saw: 'ï'; P(text) would be zero"
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [(b"", "is empty; expected UTF-8 text"), (b"caf\xe9\n", "not UTF-8 text (byte 0xe9 at offset 3); save it as UTF-8")],
+    ids=["empty", "latin1"],
+)
+def test_bad_corpus(tmp_path, content, reason):
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes(content)
+    result = run("train-text", "--corpus", corpus, "--out", tmp_path / "m", "--epochs", 1)
+    assert result.exit_code == 1 and result.stderr.strip() == f"Error: corpus {corpus}: {reason}"
+    assert not (tmp_path / "m").exists()
+
+
+def test_length_zero_and_vocab_size_too_small(tmp_path, char_bundle):
+    result = run("write", "--model", char_bundle, "--length", 0)
+    assert result.exit_code == 2 and "Invalid value for '--length': 0 is not in the range x>=1." in result.stderr
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT)
+    result = run("train-text", "--corpus", corpus, "--level", "word", "--vocab-size", 3, "--out", tmp_path / "m")
+    assert result.exit_code == 1 and result.stderr.strip() == \
+        "Error: --vocab-size 3: must be larger than the 3 reserved tokens (<pad>, <unk>, <eos>)"
+    with pytest.raises(GenappError, match="corpus too small: 12 char tokens; --tx 100 needs at least 101"):
+        train_text(["tiny corpus!"], tmp_path / "t", "char", {"units": 4}, TrainSettings(epochs=1), tx=100)
+
+
+def test_bundles_of_the_wrong_kind_are_named(char_bundle, tiny_bundle, tmp_path):
+    result = run("write", "--model", tiny_bundle)
+    assert result.stderr.strip() == f"Error: model bundle {tiny_bundle}: is a 'names' model; this command needs a 'text' model"
+    copy = tmp_path / "t"
+    shutil.copytree(char_bundle, copy)
+    result = run("dino-names", "--model", copy)
+    assert result.stderr.strip() == f"Error: model bundle {copy}: is a 'text' model; this command needs a 'names' model"

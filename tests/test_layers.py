@@ -23,3 +23,15 @@ def test_saves_and_loads_with_safe_mode(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
     x = np.array([[0, 4, 2]])
     np.testing.assert_array_equal(ops.convert_to_numpy(loaded(x)), ops.convert_to_numpy(model(x)))
+
+
+def test_host_zeros_are_zeros_and_round_trip(tmp_path):
+    from genapp.nn.layers import HostZeros, loading_initializers
+
+    dense = keras.layers.Dense(3, **loading_initializers())
+    inp = keras.Input((2,))
+    model = keras.Model(inp, dense(inp))
+    assert all(not w.any() for w in model.get_weights())
+    model.save(tmp_path / "z.keras")
+    loaded = keras.saving.load_model(tmp_path / "z.keras", safe_mode=True)
+    assert isinstance(loaded.layers[-1].kernel_initializer, HostZeros)

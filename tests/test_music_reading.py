@@ -32,6 +32,12 @@ def test_type_0_file_is_split_by_channel(tmp_path):
     assert symbols(piece) == WRITTEN
 
 
+def test_type_2_file_is_read_with_a_note(tmp_path):
+    [piece] = read_source(str(band(tmp_path / "type2.mid", midi_type=2)))
+    assert piece.melody_track == "#2 'Lead'" and symbols(piece) == WRITTEN
+    assert "type 2 file: its tracks were read as playing together" in piece.notes
+
+
 def test_melody_only_file_infers_chords_from_the_melody(tmp_path):
     path = write(tmp_path / "solo.mid", [{"name": "Solo", "channel": 0, "notes": [
         (0, 1, 60), (1, 1, 64), (2, 1, 67), (3, 1, 64),  # C E G E: C

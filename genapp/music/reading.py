@@ -99,8 +99,8 @@ def _read_midi(path: Path, melody_track: str | None) -> Piece:
 
     name = str(path)
     with open(path, "rb") as f:
-        head = f.read(4)
-    if head != b"MThd":
+        head = f.read(10)
+    if head[:4] != b"MThd":
         raise PieceError(name, "not a MIDI file (no MThd header)")
     try:
         with warnings.catch_warnings():
@@ -109,6 +109,8 @@ def _read_midi(path: Path, melody_track: str | None) -> Piece:
     except Exception as e:  # mido/pretty_midi raise many types on broken files
         raise PieceError(name, f"corrupt or truncated MIDI ({_first_line(e)})") from None
     notes: list[str] = []
+    if head[8:10] == b"\x00\x02":
+        notes.append("type 2 file: its tracks were read as playing together")
     if pm.time_signature_changes:
         ts = pm.time_signature_changes[0]
         num, den = ts.numerator, ts.denominator

@@ -29,7 +29,7 @@ from keras import ops
 
 from genapp.checks import require_positive_ints
 from genapp.nn.charlm import Stepper
-from genapp.nn.layers import OneHot
+from genapp.nn.layers import OneHot, loading_initializers
 
 
 @keras.saving.register_keras_serializable(package="genapp")
@@ -111,8 +111,8 @@ class JazzLayers:
 
 def build_layers(config: JazzConfig, initialize: bool = True) -> JazzLayers:
     """The shared layers; ``initialize=False`` starts from zeros (weights about to be loaded)."""
-    init = {} if initialize else {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"}
-    dense_init = {} if initialize else {"kernel_initializer": "zeros"}
+    init = {} if initialize else {**loading_initializers(recurrent=True), "unit_forget_bias": False}
+    dense_init = {} if initialize else loading_initializers()
     return JazzLayers(
         keras.layers.Reshape((1, config.n_values), name="reshaper"),
         keras.layers.LSTM(config.units, return_state=True, name="lstm", **init),

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-CELLS = ("rnn", "gru", "lstm")
+CELLS = ("rnn", "gru", "lstm")  # genapp.nn.charlm.CELLS, repeated so that --help does not import Keras
 
 
 def _say(line: str) -> None:
@@ -56,22 +56,15 @@ def training_options(command):
     return command
 
 
-def _training_choices(epochs, cell, units, layers, clip, no_clip, defaults=None):
-    """(model arguments, TrainSettings) from the shared training options; None keeps the defaults.
-
-    ``defaults``: (model arguments, TrainSettings) of the model being trained [default: the names model's].
-    """
+def _training_choices(default_config: dict, default_settings, epochs, cell, units, layers, clip, no_clip):
+    """(model arguments, TrainSettings) from the shared training options; an option left out keeps its default."""
     from dataclasses import replace
 
-    if defaults is None:
-        from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS
-    else:
-        DEFAULT_CONFIG, DEFAULT_SETTINGS = defaults  # noqa: N806
     if clip is not None and no_clip:
         raise click.UsageError("--clip and --no-clip exclude each other")
-    config = dict(DEFAULT_CONFIG)
+    config = dict(default_config)
     config.update({k: v for k, v in {"cell": cell, "units": units, "layers": layers}.items() if v is not None})
-    settings = DEFAULT_SETTINGS
+    settings = default_settings
     if epochs is not None:
         settings = replace(settings, epochs=epochs)
     if clip is not None or no_clip:
@@ -136,7 +129,7 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
       genapp dino-names --train --corpus my_names.txt --model my_model --cell gru
     """
     from genapp import paths
-    from genapp.names import NamesModel, display, train_names
+    from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, display, train_names
 
     if names and not score:
         raise click.UsageError(f"unexpected argument {names[0]!r}; names to score need --score")
@@ -149,7 +142,7 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
     if model_dir.exists() and not model_dir.is_dir():
         raise click.ClickException(f"--model {model_dir}: is a file; expected a model bundle folder")
     if train or not model_dir.exists():
-        config, settings = _training_choices(**training)
+        config, settings = _training_choices(DEFAULT_CONFIG, DEFAULT_SETTINGS, **training)
         if not train:
             _say(f"no model at {model_dir}; training one first")
         model = train_names(corpus or paths.default_names_corpus(), model_dir, config, settings, _say)
@@ -379,7 +372,7 @@ def train_text_command(corpus_files, out_dir, level, tx, vocab_size, validation,
     from genapp import paths
     from genapp.textgen import DEFAULT_CONFIG, DEFAULT_SETTINGS, read_corpus, train_text
 
-    config, settings = _training_choices(**training, defaults=(DEFAULT_CONFIG, DEFAULT_SETTINGS))
+    config, settings = _training_choices(DEFAULT_CONFIG, DEFAULT_SETTINGS, **training)
     settings = replace(settings, batch_size=batch_size, learning_rate=learning_rate, seed=seed)
     out_dir = out_dir or paths.models_dir() / "text"
     if out_dir.exists() and not out_dir.is_dir():

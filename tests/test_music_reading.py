@@ -38,6 +38,17 @@ def test_type_2_file_is_read_with_a_note(tmp_path):
     assert "type 2 file: its tracks were read as playing together" in piece.notes
 
 
+def test_chords_changing_every_beat_are_found(tmp_path):
+    from midi_files import VOICINGS
+
+    comp = [(i, 1, p) for i, name in enumerate(["C", "F", "G7", "C", "G7", "G7", "C", "C"]) for p in VOICINGS[name]]
+    lead = [(i * 0.5, 0.5, 72 + (i % 3)) for i in range(16)]
+    path = write(tmp_path / "fast.mid", [{"name": "Lead", "channel": 0, "notes": lead},
+                                        {"name": "Piano", "channel": 1, "notes": comp}])
+    [piece] = read_source(str(path))
+    assert [(c.start, c.chord.symbol) for c in piece.chords] == [(0, "C"), (1, "F"), (2, "G7"), (3, "C"), (4, "G7"), (6, "C")]
+
+
 def test_melody_only_file_infers_chords_from_the_melody(tmp_path):
     path = write(tmp_path / "solo.mid", [{"name": "Solo", "channel": 0, "notes": [
         (0, 1, 60), (1, 1, 64), (2, 1, 67), (3, 1, 64),  # C E G E: C

@@ -1,4 +1,4 @@
-"""The chords of a piece, one per measure (or per half measure where they change faster).
+"""The chords of a piece, one per measure (or per half measure or per beat where they change faster).
 
 Three sources, tried in this order and recorded in ``Piece.chord_source``:
 
@@ -7,7 +7,8 @@ Three sources, tried in this order and recorded in ``Piece.chord_source``:
 - ``accompaniment``: the notes of the other non-drum tracks.  For each
   measure, how long every pitch class sounds (and how long it is the lowest
   note) is matched against chord templates (``theory.best_chord``).  A measure
-  is split in two when each half is clearly explained by a different chord.
+  is read as one chord, two halves or one chord per beat, whichever explains
+  its notes best once each extra chord pays a penalty (``SPLIT_PENALTY``).
 - ``inferred``: for melody-only files (common for solo transcriptions), the
   same template match over the melody's own pitch classes, one per measure.
 
@@ -21,7 +22,7 @@ import numpy as np
 from genapp.music.piece import ChordSpan, Note
 from genapp.music.theory import Chord, best_chord
 
-SPLIT_MARGIN = 0.15  # how much better (share of the half's weight) each half must fit its own chord
+SPLIT_PENALTY = 0.15  # what each extra chord in a measure costs, as a share of the measure's note weight
 
 
 def from_symbols(symbols: list[tuple[float, Chord]], end: float) -> list[ChordSpan]:
@@ -60,51 +61,54 @@ def _weights(notes: _Notes, start: float, end: float, use_bass: bool) -> tuple[n
 
 
 def from_notes(notes: list[Note], measure_length: float, measures: int, use_bass: bool = True,
-               split: bool = True) -> list[ChordSpan]:
-    """Chords matched to the notes of each measure (accompaniment, or melody with use_bass=False)."""
+               beat: float | None = 1.0) -> list[ChordSpan]:
+    """Chords matched to the notes of each measure (accompaniment, or melody with use_bass=False).
+
+    With ``beat`` (quarter notes), each measure is read as one chord, two
+    halves, or one chord per beat: whichever explains the notes best once
+    each extra chord pays SPLIT_PENALTY of the measure's weight.  ``beat=None``
+    keeps one chord per measure.
+    """
     spans: list[ChordSpan] = []
     previous: Chord | None = None
     notes = _Notes(notes)
     for m in range(measures):
         start, end = m * measure_length, (m + 1) * measure_length
-        w, bass = _weights(notes, start, end, use_bass)
-        if w.sum() == 0:
-            if previous is not None:
-                spans.append(ChordSpan(start, measure_length, previous))
-            continue
-        chord, _ = best_chord(w, bass if use_bass else None)
-        halves = _split(notes, start, end, chord, use_bass) if split else None
-        if halves:
-            spans += halves
-            previous = halves[-1].chord
-        else:
-            spans.append(ChordSpan(start, measure_length, chord))
-            previous = chord
+        parts = _segment(notes, start, end, use_bass, beat)
+        for a, b, chord in parts:
+            chord = chord or previous
+            if chord is not None:
+                spans.append(ChordSpan(a, b - a, chord))
+                previous = chord
     if spans and spans[0].start > 0:  # leading empty measures take the first chord found
         spans.insert(0, ChordSpan(0.0, spans[0].start, spans[0].chord))
     return merge(spans)
 
 
-def _split(notes, start, end, whole: Chord, use_bass) -> list[ChordSpan] | None:
-    mid = (start + end) / 2
-    parts = []
-    for a, b in ((start, mid), (mid, end)):
-        w, bass = _weights(notes, a, b, use_bass)
-        if w.sum() == 0:
-            return None
-        own, own_score = best_chord(w, bass if use_bass else None)
-        whole_score = _fit(w, bass if use_bass else None, whole)
-        if own == whole or own_score - whole_score < SPLIT_MARGIN:
-            return None
-        parts.append(ChordSpan(a, b - a, own))
-    return parts if parts[0].chord != parts[1].chord else None
-
-
-def _fit(w: np.ndarray, bass: np.ndarray | None, chord: Chord) -> float:
-    mask = np.zeros(12, bool)
-    mask[list(chord.pitch_classes)] = True
-    s = w[mask].sum() - 0.6 * w[~mask].sum() + (0.5 * bass[chord.root] if bass is not None else 0)
-    return float(s / (w.sum() or 1.0))
+def _segment(notes: _Notes, start: float, end: float, use_bass: bool, beat: float | None):
+    """[(start, end, chord or None for silence)] for the best of: whole measure, halves, beats."""
+    counts = [1]
+    if beat:
+        n = round((end - start) / beat)
+        counts += [k for k in (2, n) if 1 < k <= n and k not in counts]
+    total = _weights(notes, start, end, use_bass)[0].sum()
+    best, best_value = [(start, end, None)], -np.inf
+    for k in counts:
+        size = (end - start) / k
+        parts, score = [], 0.0
+        for i in range(k):
+            a, b = start + i * size, start + (i + 1) * size
+            w, bass = _weights(notes, a, b, use_bass)
+            if w.sum() == 0:
+                parts.append((a, b, None))
+                continue
+            chord, fit = best_chord(w, bass if use_bass else None)
+            score += fit * w.sum()  # best_chord's fit is per unit of weight
+            parts.append((a, b, chord))
+        value = score - SPLIT_PENALTY * total * (k - 1)
+        if value > best_value + 1e-9:
+            best, best_value = parts, value
+    return best
 
 
 def merge(spans: list[ChordSpan]) -> list[ChordSpan]:

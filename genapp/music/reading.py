@@ -71,8 +71,6 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
         raise PieceError(name, "has only drum notes; nothing to take a melody from")
     try:
         lead, reason = choose_melody(tracks, melody_track)
-    except PieceError:
-        raise
     except GenappError as e:
         raise PieceError(name, str(e)) from None
     melody = skyline(lead.notes)
@@ -84,9 +82,10 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     if symbols:
         chords, source = harmony.from_symbols(symbols, end), "symbols"
     elif others:
-        chords, source = harmony.from_notes(others, measure_length, measures), "accompaniment"
+        beat = 4 / int(time_signature.split("/")[1])  # quarter notes per beat unit
+        chords, source = harmony.from_notes(others, measure_length, measures, beat=beat), "accompaniment"
     else:
-        chords, source = harmony.from_notes(melody, measure_length, measures, use_bass=False, split=False), "inferred"
+        chords, source = harmony.from_notes(melody, measure_length, measures, use_bass=False, beat=None), "inferred"
     return Piece(name, melody, chords, measure_length, time_signature, tempo, measures, lead.label(), reason,
                  source, notes)
 

@@ -69,3 +69,12 @@ def test_training_progress_is_ours_alone(tmp_path, tiny_corpus, backend):
     assert lines[0].startswith("training a 1-layer LSTM (8 units) on ")
     assert [line[:9] for line in lines[1:3]] == ["epoch   1", "epoch   2"]
     assert lines[3].startswith("best epoch ") and len(lines) == 4
+
+
+@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+@pytest.mark.parametrize("command", ["generate", "write"])
+def test_music_and_text_commands_keep_the_terminal_clean(tmp_path, backend, command):
+    args = ["generate", "--bars", "2", "--seed", "1", "--out", str(tmp_path / "s.mid")] if command == "generate" \
+        else ["write", "--length", "20", "--seed", "1"]
+    result = genapp(*args, backend=backend)
+    assert result.returncode == 0 and result.stderr == "", result.stderr

@@ -89,7 +89,7 @@ def cli():
     """
 
 
-@cli.command("dino-names", context_settings=CONTEXT)
+@cli.command("dino-names", context_settings=CONTEXT, short_help="Invent dinosaur names (or names like your list).")
 @click.argument("names", nargs=-1)
 @click.option("--count", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="How many names.")
 @click.option(
@@ -161,7 +161,7 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
         click.echo(f"{display(g.name)}\t{'new' if g.is_new else 'known'}" if mark else display(g.name))
 
 
-@cli.command("corpus", context_settings=CONTEXT)
+@cli.command("corpus", context_settings=CONTEXT, short_help="Show what genapp reads in music files.")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--melody-track", help="Take this track as the melody (a name, or part of one, or its number).")
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of using the cache.")
@@ -315,7 +315,7 @@ def generate_command(out_path, model_dir, chords, backing, bars, tempo, temperat
             raise click.ClickException(f"--out {t}: folder {t.parent} does not exist")
         if not os.access(t.parent, os.W_OK):
             raise click.ClickException(f"--out {t}: no permission to write in {t.parent}")
-    model = JazzModel.load(model_dir or paths.models_dir() / "jazz")
+    model = JazzModel.load(model_dir or _default_model("jazz", "train-jazz"))
     if chords:
         progression = progression_from_text(chords)
     else:
@@ -382,11 +382,20 @@ def train_text_command(corpus_files, out_dir, level, tx, vocab_size, validation,
     train_text(texts, out_dir, level, config, settings, tx, validation, vocab_size, name, _say)
 
 
-def _text_model(model_dir):
+def _default_model(kind: str, train_command: str) -> Path:
+    """The shipped bundle of a kind, or a clear error saying how to make one."""
     from genapp import paths
+
+    path = paths.models_dir() / kind
+    if not path.exists():
+        raise click.ClickException(f"no {kind} model at {path}; train one with `genapp {train_command}` or pass --model")
+    return path
+
+
+def _text_model(model_dir):
     from genapp.textgen import TextModel
 
-    return TextModel.load(model_dir or paths.models_dir() / "text")
+    return TextModel.load(model_dir or _default_model("text", "train-text"))
 
 
 @cli.command("write", context_settings=CONTEXT)
@@ -423,7 +432,7 @@ def write_command(model_dir, prompt, length, temperature, top_k, seed):
     click.echo()
 
 
-@cli.command("score", context_settings=CONTEXT)
+@cli.command("score", context_settings=CONTEXT, short_help="Score texts: log P(text) and nats per token.")
 @click.argument("texts", nargs=-1, required=True)
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Text bundle [default: the shipped models/text].")
 @library_errors

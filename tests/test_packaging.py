@@ -53,3 +53,7 @@ def test_a_wheel_install_carries_corpora_and_models(tmp_path):
     corpus, model = (Path(line) for line in out.stdout.split())
     assert corpus == site / "genapp" / "corpora" / "dinos.txt" and corpus.is_file()
     assert model == site / "genapp" / "models" / "dinos" and (model / "model.keras").is_file()
+    shipped = site / "genapp"
+    for rel in ("corpora/jazz/two_five_etudes.abc", "corpora/jazz/bundled.music21.txt", "models/jazz/vocab.json",
+                "models/text/model.keras", "models/text/training.json"):
+        assert (shipped / rel).is_file(), f"the wheel lacks {rel}"

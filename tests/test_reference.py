@@ -25,33 +25,35 @@ def set_random_weights(layer, rng):
 SHAPES = [(3, 4, 5, 6), (1, 2, 7, 3), (5, 6, 3, 9)]  # (m, n_x, T_x, n_a)
 
 
-@pytest.mark.parametrize("m, n_x, t_x, n_a", SHAPES)
-def test_simple_rnn_matches(m, n_x, t_x, n_a):
-    rng = np.random.default_rng(n_a)
+def random_run(layer, m, n_x, t_x, seed):
+    """Build a Keras recurrent layer with random weights and run it on random x (m, T_x, n_x)."""
+    rng = np.random.default_rng(seed)
     x = rnd(rng, m, t_x, n_x, scale=1.0)
-    layer = layers.SimpleRNN(n_a, return_sequences=True, return_state=True)
     layer.build((None, t_x, n_x))
     set_random_weights(layer, rng)
-    seq, h = run_layer(layer, x)
+    return x, run_layer(layer, x)
+
+
+@pytest.mark.parametrize("m, n_x, t_x, n_a", SHAPES)
+def test_simple_rnn_matches(m, n_x, t_x, n_a):
+    layer = layers.SimpleRNN(n_a, return_sequences=True, return_state=True)
+    x, (seq, h) = random_run(layer, m, n_x, t_x, seed=n_a)
     p = ref.params_from_keras_simple_rnn(*layer.get_weights())
-    a0 = rnd(rng, n_a, m) * 0
-    a, _, _ = ref.rnn_forward(x.transpose(2, 0, 1).astype(float), a0, {**p, "Wya": np.zeros((1, n_a)), "by": np.zeros((1, 1))})
+    no_output = {"Wya": np.zeros((1, n_a)), "by": np.zeros((1, 1))}
+    a, _, _ = ref.rnn_forward(x.transpose(2, 0, 1).astype(float), np.zeros((n_a, m)), {**p, **no_output})
     np.testing.assert_allclose(a.transpose(1, 2, 0), seq, atol=1e-5)
     np.testing.assert_allclose(a[:, :, -1].T, h, atol=1e-5)
 
 
 @pytest.mark.parametrize("m, n_x, t_x, n_a", SHAPES)
 def test_lstm_matches_with_update_forget_output_gates(m, n_x, t_x, n_a):
-    rng = np.random.default_rng(n_x)
-    x = rnd(rng, m, t_x, n_x, scale=1.0)
     layer = layers.LSTM(n_a, return_sequences=True, return_state=True)
-    layer.build((None, t_x, n_x))
-    set_random_weights(layer, rng)
-    seq, h, c = run_layer(layer, x)
+    x, (seq, h, c) = random_run(layer, m, n_x, t_x, seed=n_x)
     p = ref.params_from_keras_lstm(*layer.get_weights())
     p.update({"Wy": np.zeros((1, n_a)), "by": np.zeros((1, 1))})
     a, cs, _, _ = ref.lstm_forward(x.transpose(2, 0, 1).astype(float), np.zeros((n_a, m)), p)
     np.testing.assert_allclose(a.transpose(1, 2, 0), seq, atol=1e-5)
+    np.testing.assert_allclose(a[:, :, -1].T, h, atol=1e-5)
     np.testing.assert_allclose(cs[:, :, -1].T, c, atol=1e-5)
 
 

@@ -25,7 +25,13 @@ def genapp(*args, backend=None):
 
 
 def test_console_script_is_installed():
-    assert shutil.which("genapp"), "pip install -e . should put a genapp script on PATH"
+    import sysconfig
+    from importlib.metadata import entry_points
+
+    [script] = [e for e in entry_points(group="console_scripts") if e.name == "genapp"]
+    assert script.value == "cli:main"
+    folder = sysconfig.get_path("scripts")
+    assert shutil.which("genapp", path=folder), f"pip install -e . should put a genapp script in {folder}"
 
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])

@@ -129,7 +129,6 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
       genapp dino-names --train --corpus my_names.txt --model my_model --cell gru
     """
     from genapp import paths
-    from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, display, train_names
 
     if names and not score:
         raise click.UsageError(f"unexpected argument {names[0]!r}; names to score need --score")
@@ -141,6 +140,8 @@ def dino_names(names, count, temperature, top_k, seed, prefix, novel, mark, max_
         raise click.UsageError(f"{(given or ['--corpus'])[0]} applies only when training; add --train")
     if model_dir.exists() and not model_dir.is_dir():
         raise click.ClickException(f"--model {model_dir}: is a file; expected a model bundle folder")
+    from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, display, train_names  # imports Keras
+
     if train or not model_dir.exists():
         config, settings = _training_choices(DEFAULT_CONFIG, DEFAULT_SETTINGS, **training)
         if not train:
@@ -302,8 +303,6 @@ def generate_command(out_path, model_dir, chords, backing, bars, tempo, temperat
       genapp generate --primer lick.mid --instrument Trumpet --out solo.mid
     """
     from genapp import paths
-    from genapp.jazz import JazzModel, progression_from_file, progression_from_text
-    from genapp.music.midi_out import write_midi
 
     if chords and backing:
         raise click.UsageError("--chords and --backing exclude each other")
@@ -315,6 +314,9 @@ def generate_command(out_path, model_dir, chords, backing, bars, tempo, temperat
             raise click.ClickException(f"--out {t}: folder {t.parent} does not exist")
         if not os.access(t.parent, os.W_OK):
             raise click.ClickException(f"--out {t}: no permission to write in {t.parent}")
+    from genapp.jazz import JazzModel, progression_from_file, progression_from_text  # imports Keras
+    from genapp.music.midi_out import write_midi
+
     model = JazzModel.load(model_dir or _default_model("jazz", "train-jazz"))
     if chords:
         progression = progression_from_text(chords)

@@ -27,9 +27,9 @@ from genapp import bundle as bundles
 from genapp.errors import GenappError
 from genapp.music.corpus import load_corpus, read_cached
 from genapp.music.dataset import build_vocab, inputs_and_targets, one_hot, piece_values, split_sequences, windows
-from genapp.music.grammar import REGISTER, Decoded, Value, chord_at, decode, parse_value, snap
+from genapp.music.grammar import REGISTER, Decoded, Value, chord_at, decode, parse_value, register_types, snap
 from genapp.music.piece import ChordSpan, Piece
-from genapp.music.theory import Chord, note_type, parse_progression
+from genapp.music.theory import Chord, parse_progression
 from genapp.nn.jazz_lstm import JazzConfig, build_layers, fused_model, layers_of, stepper, unrolled_model
 from genapp.sampling import sample_indices
 from genapp.text.vocab import PAD
@@ -256,8 +256,7 @@ class JazzModel:
     def _feasible(self, chord: Chord, previous: int | None) -> np.ndarray:
         """(V, P): which pitch of the register realises which value (its TYPE, and its step from ``previous``)."""
         pitches = np.arange(REGISTER[0], REGISTER[1] + 1)  # (P,)
-        kinds = np.array([note_type(int(p), chord) for p in pitches])  # (P,)
-        ok = self._types[:, None] == kinds[None, :]  # (V, P)
+        ok = self._types[:, None] == register_types(chord)[None, :]  # (V, P)
         if previous is not None:
             step = pitches - previous  # (P,)
             ok &= (step[None, :] >= self._lo[:, None]) & (step[None, :] <= self._hi[:, None])
@@ -281,29 +280,29 @@ class JazzModel:
         out: list[Value] = []
         total, previous = Fraction(0), None
 
-        def follow(index: int, at: Fraction) -> None:  # track one pitch that realises the value
+        def follow(ok: np.ndarray, index: int) -> None:  # track one pitch that realises the value
             nonlocal previous
-            if not rests[index]:
-                choices = np.flatnonzero(self._feasible(chord_at(chords, float(at)), previous)[index])
-                if len(choices):
-                    previous = REGISTER[0] + int(rng.choice(choices))
+            choices = np.flatnonzero(ok[index])
+            if not rests[index] and len(choices):
+                previous = REGISTER[0] + int(rng.choice(choices))
 
         for v in primer:  # teacher-forced: the phrase sets the state, and is the solo's start
             if total >= length:
                 break
             _, states = self.stepper.step(np.array([x]), states)
             x = vocab.index(str(v))
-            follow(x, total)
+            follow(self._feasible(chord_at(chords, float(total)), previous), x)
             out.append(replace(v, duration=min(v.duration, length - total)))
             total += out[-1].duration
         while total < length:
             probs, states = self.stepper.step(np.array([x]), states)  # (1, n_values)
-            realisable = self._feasible(chord_at(chords, float(total)), previous).any(axis=1) | rests  # (V,)
+            ok = self._feasible(chord_at(chords, float(total)), previous)  # (V, P)
+            realisable = ok.any(axis=1) | rests  # (V,)
             banned = [pad] + [i for i in np.flatnonzero(~realisable) if i != pad]
             if len(banned) == len(self.values):  # nothing realisable (a vocabulary without rests): ban only PAD
                 banned = [pad]
             x = int(sample_indices(probs, rng, temperature, banned=banned)[0])
-            follow(x, total)
+            follow(ok, x)
             v = self.values[x]
             out.append(replace(v, duration=min(v.duration, length - total)))  # the last value ends at the bar line
             total += out[-1].duration

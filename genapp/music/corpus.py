@@ -104,11 +104,16 @@ def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | Non
             signal.alarm(0)
 
 
-def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:
-    """One source's pieces, from the cache when it has them (PieceError if unreadable)."""
+def _lookup(source: str, melody_track: str | None) -> tuple[str | None, list[Piece] | None]:
+    """(cache key or None if the source cannot be hashed, cached pieces or None)."""
     digest = cache.source_digest(source)
     k = cache.key(digest, melody_track) if digest else None
-    hit = cache.load(k) if k else None
+    return k, (cache.load(k) if k else None)
+
+
+def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:
+    """One source's pieces, from the cache when it has them (PieceError if unreadable)."""
+    k, hit = _lookup(source, melody_track)
     if hit is not None:
         return hit
     pieces = read_source(source, melody_track)
@@ -131,14 +136,13 @@ def load_corpus(
     todo, keys = [], {}
     found: dict[str, list[Piece]] = {}
     for s in files:
-        digest = cache.source_digest(s) if use_cache else None
-        if digest is not None:
-            keys[s] = cache.key(digest, melody_track)
-            hit = cache.load(keys[s])
-            if hit is not None:
-                found[s] = hit
-                result.from_cache += 1
-                continue
+        k, hit = _lookup(s, melody_track) if use_cache else (None, None)
+        if k:
+            keys[s] = k
+        if hit is not None:
+            found[s] = hit
+            result.from_cache += 1
+            continue
         todo.append(s)
     for source, pieces, reason in _parse_all(todo, melody_track, workers, time_limit):
         result.parsed += 1

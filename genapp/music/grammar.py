@@ -32,6 +32,7 @@ is decoded with the fewest violations, which are counted.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -58,6 +59,12 @@ class Value:
         if self.interval is not None:
             s += f",<{self.interval[0]:+d},{self.interval[1]:+d}>"
         return s
+
+
+@functools.lru_cache(maxsize=256)
+def register_types(chord: Chord, register: tuple[int, int] = REGISTER) -> np.ndarray:
+    """The TYPE (C, S, A or X) of every pitch of the register against a chord, shape (P,)."""
+    return np.array([note_type(p, chord) for p in range(register[0], register[1] + 1)])
 
 
 def snap(x: float) -> Fraction:
@@ -187,7 +194,7 @@ def decode(
 
     def own_cost(k: int) -> np.ndarray:  # (P,) cost of each pitch for the k-th sounded value
         _, v, chord = sounded[k]
-        wrong_type = np.array([note_type(int(p), chord) != v.type for p in pitches])
+        wrong_type = register_types(chord, register) != v.type  # (P,)
         cost = wrong_type * _BIG + 0.01 * np.abs(pitches - center)
         if rng is not None:
             cost = cost + rng.random(len(pitches))

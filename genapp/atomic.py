@@ -3,12 +3,18 @@
 Everything is first written to a temporary sibling (same filesystem) and then
 renamed into place; an exception or Ctrl-C leaves the old content untouched
 and removes the temporary.
+
+A temporary is named ``.NAME.genapp-PID-RANDOM.tmp`` (``.old`` for a folder
+being swapped out), so that a process killed outright (``kill -9``, a power
+cut) leaves something recognisable: the next write of the same NAME removes
+the leftovers of processes that no longer run, and nothing else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,11 +27,47 @@ def _umask() -> int:
     return mask
 
 
+def _prefix(final: Path) -> str:
+    return f".{final.name}.genapp-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def clean_stale(final: Path) -> list[Path]:
+    """Remove the temporaries that dead processes left beside ``final``; return what was removed."""
+    final = Path(final)
+    pattern = re.compile(rf"\.{re.escape(final.name)}\.genapp-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?\.(tmp|old)")
+    removed = []
+    try:
+        siblings = list(final.parent.iterdir())
+    except OSError:
+        return removed
+    for p in siblings:
+        m = pattern.fullmatch(p.name)
+        if m is None or _alive(int(m[1])):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(final: Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary file path beside ``final``; rename it there on success."""
     final = Path(final)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=suffix + ".tmp", dir=final.parent)
+    clean_stale(final)
+    fd, tmp = tempfile.mkstemp(prefix=_prefix(final), suffix=suffix + ".tmp", dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -41,17 +83,20 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``final``; swap it in on success.
 
     An existing ``final`` is renamed aside first and deleted only once the new
-    folder is in place, so at every moment one complete version exists.
+    folder is in place, so at every moment one complete version exists.  The
+    caller decides whether ``final`` may be replaced at all (``genapp.bundle``
+    replaces only a bundle of its own kind).
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    clean_stale(final)
+    tmp = Path(tempfile.mkdtemp(prefix=_prefix(final), suffix=".tmp", dir=final.parent))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; give the folder a normal folder's mode
         old = None
         if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
+            old = Path(tempfile.mkdtemp(prefix=_prefix(final), suffix=".old", dir=final.parent))
             os.rmdir(old)
             os.replace(final, old)
         os.replace(tmp, final)

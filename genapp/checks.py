@@ -9,3 +9,18 @@ def require_positive_ints(obj: object, *names: str) -> None:
         value = getattr(obj, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"expected {name} to be a positive integer, got {value!r}")
+
+
+MAX_WEIGHTS = 50_000_000  # 200 MB of float32: far above any genapp model, far below what a 2-core laptop can hold
+
+
+def require_weights_at_most(count: int, what: str) -> None:
+    """ValueError when a model's arguments ask for more than MAX_WEIGHTS weights (a bundle's config is data, not trusted)."""
+    if count > MAX_WEIGHTS:
+        raise ValueError(f"expected {what} with at most {MAX_WEIGHTS:,} weights, got {count:,}")
+
+
+def recurrent_weights(cell: str, inputs: int, units: int) -> int:
+    """Weights of one recurrent layer: gates x (input and recurrent kernels + bias)."""
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[cell]
+    return gates * (inputs * units + units * units + units)

@@ -8,3 +8,10 @@ says what was wrong and what is accepted.  The CLI prints it as
 
 class GenappError(Exception):
     """Bad input or a bad bundle, explained in one line."""
+
+
+class Interrupted(Exception):
+    """The user stopped a long run (Ctrl-C); the message says what was kept and how to go on.
+
+    The CLI prints it and exits 130, the shell's code for an interrupted command.
+    """

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -33,7 +32,16 @@ from genapp.music.theory import Chord, parse_progression
 from genapp.nn.jazz_lstm import JazzConfig, build_layers, fused_model, layers_of, stepper, unrolled_model
 from genapp.sampling import sample_indices
 from genapp.text.vocab import PAD
-from genapp.training import TrainSettings, compile_model, fit, seed_everything
+from genapp.targets import bundle_target
+from genapp.training import (
+    Resume,
+    TrainSettings,
+    check_resumed_shape,
+    compile_model,
+    resume_from,
+    seed_everything,
+    train_and_save,
+)
 
 KIND = "jazz"
 DEFAULT_CONFIG = {"units": 64, "tx": 30}  # n_a and Tx of the classic exercise
@@ -65,13 +73,20 @@ def train_jazz(
     graph: str = "fused",
     resume: bool = False,
     say: Callable[[str], None] | None = None,
+    *,
+    replace: bool = False,
 ) -> "JazzModel":
-    """Train on the pieces of ``sources`` and write a jazz bundle to ``out_dir``."""
+    """Train on the pieces of ``sources`` and write a jazz bundle to ``out_dir``.
+
+    ``out_dir``, ``replace`` and ``resume`` as for ``genapp.names.train_names``.
+    """
     if graph not in GRAPHS:
         raise ValueError(f"expected graph to be one of {GRAPHS}, got {graph!r}")
+    bundle_target(out_dir, KIND, replace=replace, resume=resume)
     corpus = load_corpus(sources, melody_track=melody_track, say=say)
     named = [(p.name, piece_values(p)) for p in corpus.pieces]
-    cfg_args = {**DEFAULT_CONFIG, **(config or {})}
+    given = {k: v for k, v in (config or {}).items() if v is not None}
+    cfg_args = {**DEFAULT_CONFIG, **given}
     previous = JazzModel.load(out_dir) if resume else None
     if previous is not None:
         vocab = previous.bundle.vocab
@@ -81,7 +96,8 @@ def train_jazz(
                 f"--resume: the corpus has {len(unknown)} values the model in {out_dir} never saw "
                 f"(e.g. {unknown[0]!r}); train a new model without --resume"
             )
-        cfg_args = {**cfg_args, "units": previous.config.units}
+        check_resumed_shape(previous.bundle.config, given, out_dir)
+        cfg_args = {"units": previous.config.units, "tx": previous.config.tx}
     else:
         vocab = build_vocab([seq for _, seq in named])
     cfg = JazzConfig(n_values=vocab.size, **cfg_args)
@@ -111,30 +127,30 @@ def train_jazz(
         say(
             f"training the jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, {cfg.n_values - 1} values, {graph} graph) on "
             f"{len(w_train)} windows from {len(train_seqs)} pieces, {len(w_val)} held out; backend {keras.backend.backend()}"
+            + (f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else "")
         )
-    result = fit(trainee, train_xy, val_xy, settings, say, cfg.tx if val_xy else None)
-    training = {
+    digest = _corpus_digest(named)
+    facts = {
         "sources": [_describe(s) for s in sources],
-        "corpus_sha256": _corpus_digest(named),
+        "corpus_sha256": digest,
         "pieces": len(named),
         "values": sum(len(s) for _, s in named),
         "train_windows": int(len(w_train)),
         "validation_windows": int(len(w_val)),
         "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
         "graph": graph,
-        "epochs_run": result.epochs_run + (previous.bundle.training.get("epochs_run", 0) if previous else 0),
-        "best_epoch": result.best_epoch,
-        "best_val_loss": result.best_val_loss,
-        "final_train_loss": result.final_loss,
-        "train_seconds": round(result.seconds, 2),
-        "settings": settings.to_json(),
-        "backend": keras.backend.backend(),
-        "machine": platform.machine(),
     }
-    bundles.save_bundle(out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), training=training)
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == digest) \
+        if previous else Resume()
+    result = train_and_save(
+        out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), facts=facts, train=train_xy,
+        val=val_xy, settings=settings, trainee=trainee, say=say, val_symbols_per_seq=cfg.tx if val_xy else None,
+        symbol="value", resume=start,
+    )
     if say:
         best = f"best validation loss {result.best_val_loss:.3f}" if result.best_val_loss is not None else f"loss {result.final_loss:.3f}"
-        say(f"{best} (summed over {cfg.tx} steps) after {result.epochs_run} epochs; bundle written to {out_dir}")
+        say(f"{best} (summed over {cfg.tx} steps) after {result.epochs_run} epochs; bundle written to {out_dir}"
+            if result.improved else f"no epoch beat the saved model's validation loss; {out_dir} is unchanged")
     return JazzModel.load(out_dir)
 
 
@@ -235,7 +251,7 @@ class JazzModel:
             cfg = JazzConfig(**args)
             return fused_model(build_layers(cfg, initialize=False), cfg)
 
-        return cls(bundles.load_bundle(path, KIND, build))
+        return bundles.load_bundle(path, KIND, build, cls)
 
     def primer_values(self, path: str) -> tuple[list[Value], int]:
         """The values of a phrase in a file, and how many the model does not know (skipped)."""

@@ -13,7 +13,6 @@ x<1> = 0 and then each character, and the end-of-name token closes the name.
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +22,21 @@ import numpy as np
 
 from genapp import bundle as bundles
 from genapp.errors import GenappError
-from genapp.nn.charlm import CharLMConfig, Stepper, build_model, nats_per_symbol, sequence_log_probs
+from genapp.nn.charlm import CharLMConfig, Stepper, build_model, sequence_log_probs
 from genapp.sampling import sample_indices
-from genapp.text.corpus import file_sha256, read_names, split_names
+from genapp.text.corpus import MAX_NAME_LENGTH, file_sha256, read_names, split_names
 from genapp.text.dataset import count_targets, names_to_arrays
 from genapp.text.vocab import END, PAD, Vocabulary
-from genapp.training import TrainSettings, compile_model, fit, seed_everything
+from genapp.targets import bundle_target
+from genapp.training import (
+    Resume,
+    TrainSettings,
+    check_resumed_shape,
+    compile_model,
+    resume_from,
+    seed_everything,
+    train_and_save,
+)
 
 KIND = "names"
 VALIDATION_FRACTION = 0.1
@@ -63,49 +71,72 @@ def train_names(
     corpus: Path,
     out_dir: Path,
     config: dict | None = None,
-    settings: TrainSettings = TrainSettings(),
+    settings: TrainSettings = DEFAULT_SETTINGS,
     say: Callable[[str], None] | None = None,
+    *,
+    replace: bool = False,
+    resume: bool = False,
 ) -> "NamesModel":
-    """Train on a names list (one per line) and write a bundle to ``out_dir``."""
+    """Train on a names list (one per line) and write a bundle to ``out_dir``.
+
+    ``out_dir`` must be new or empty, or (with ``replace``) a names bundle;
+    ``resume`` continues the names bundle there (weights, optimizer state,
+    epoch count).  The bundle is written whenever validation improves, so an
+    interrupted run keeps its best epoch.
+    """
+    bundle_target(out_dir, KIND, replace=replace, resume=resume)
     names = read_names(corpus)
     if len(names) < 2:
         raise GenappError(f"corpus {corpus}: has {len(names)} name; at least 2 are needed (one is held out)")
     train, val = split_names(names, VALIDATION_FRACTION)
-    vocab = Vocabulary.build("".join(names), specials=(PAD, END))
-    cfg = CharLMConfig(vocab_size=vocab.size, **(config or {}))
+    previous = NamesModel.load(out_dir) if resume else None
+    if previous is not None:
+        unknown = previous.vocab.unknown("".join(names))
+        if unknown:
+            raise GenappError(f"--resume: the corpus {corpus} has characters the model in {out_dir} never saw "
+                              f"({' '.join(repr(c) for c in unknown[:5])}); train a new model instead")
+        check_resumed_shape(previous.bundle.config, config or {}, out_dir)
+        vocab, cfg = previous.vocab, previous.config
+    else:
+        vocab = Vocabulary.build("".join(names), specials=(PAD, END))
+        cfg = CharLMConfig(vocab_size=vocab.size, **{**DEFAULT_CONFIG, **{k: v for k, v in (config or {}).items() if v is not None}})
     seed_everything(settings.seed)
     model = build_model(cfg)
+    if previous is not None:
+        model.set_weights(previous.bundle.model.get_weights())
     compile_model(model, settings, pad_index=vocab.index(PAD))
     length = max(len(n) for n in names) + 1
     train_xy = names_to_arrays(train, vocab, length)
     val_xy = names_to_arrays(val, vocab, length)
+    corpus_sha = file_sha256(corpus)
+    per_name = count_targets(val_xy[1], vocab) / len(val)  # predicted characters per held-out name, END included
     if say:
         say(
             f"training a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {len(train)} names "
             f"from {corpus}, {len(val)} held out; backend {keras.backend.backend()}"
+            + (f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else "")
         )
-    result = fit(model, train_xy, val_xy, settings, say, count_targets(val_xy[1], vocab) / len(val))
-    val_nats = nats_per_symbol(model, *val_xy, vocab.index(PAD))
-    training = {
+    facts = {
         "corpus": Path(corpus).name,
-        "corpus_sha256": file_sha256(corpus),
+        "corpus_sha256": corpus_sha,
         "names": len(names),
         "validation_names": len(val),
         "validation_split": f"the {VALIDATION_FRACTION:.0%} of names with the smallest CRC-32",
-        "epochs_run": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "best_val_loss": result.best_val_loss,
-        "val_nats_per_char": val_nats,
-        "final_train_loss": result.final_loss,
-        "train_seconds": round(result.seconds, 2),
-        "settings": settings.to_json(),
-        "backend": keras.backend.backend(),
-        "machine": platform.machine(),
         "known_names": sorted(names),
     }
-    bundles.save_bundle(out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), training=training)
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha) \
+        if previous else Resume()
+    result = train_and_save(
+        out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), facts=facts, train=train_xy,
+        val=val_xy, settings=settings, say=say, val_symbols_per_seq=per_name,
+        symbol="char", resume=start,
+    )
     if say:
-        say(f"best epoch {result.best_epoch}: {val_nats:.3f} nats/char held out; bundle written to {out_dir}")
+        if result.improved:
+            say(f"best epoch {result.best_epoch}: {result.best_val_loss / per_name:.3f} nats/char held out; "
+                f"bundle written to {out_dir}")
+        else:
+            say(f"no epoch beat the saved model's validation loss; {out_dir} is unchanged")
     return NamesModel.load(out_dir)
 
 
@@ -125,7 +156,7 @@ class NamesModel:
 
     @classmethod
     def load(cls, path: Path) -> "NamesModel":
-        return cls(bundles.load_bundle(path, KIND, _build_for_loading))
+        return bundles.load_bundle(path, KIND, _build_for_loading, cls)
 
     def alphabet(self) -> str:
         return "".join(s for s in self.vocab.symbols[len(self.vocab.specials) :])
@@ -204,6 +235,8 @@ class NamesModel:
         for original, name in zip(names, lowered):
             if not name:
                 raise GenappError(f"--score {original!r}: empty name")
+            if len(name) > MAX_NAME_LENGTH:
+                raise GenappError(f"--score: a name of {len(name):,} characters; at most {MAX_NAME_LENGTH:,} are scored")
             self.check_symbols(name, "--score")
         x, y = names_to_arrays(lowered, self.vocab)
         logp = sequence_log_probs(self.bundle.model, x, y, self.vocab.index(PAD))

@@ -35,7 +35,16 @@ from genapp.sampling import sample_indices
 from genapp.text.corpus import read_text
 from genapp.text.tokens import LEVELS, WORD_SPECIALS, build_vocab, encode, tokenize
 from genapp.text.vocab import PAD, UNK, Vocabulary
-from genapp.training import TrainSettings, compile_model, fit, seed_everything
+from genapp.targets import bundle_target
+from genapp.training import (
+    Resume,
+    TrainSettings,
+    check_resumed_shape,
+    compile_model,
+    resume_from,
+    seed_everything,
+    train_and_save,
+)
 
 KIND = "text"
 DEFAULT_CONFIG = {"cell": "lstm", "units": 256, "layers": 1}
@@ -115,17 +124,31 @@ class WindowStream(keras.utils.PyDataset):
 def train_text(
     texts: list[str] | None,
     out_dir: Path,
-    level: str = "char",
+    level: str | None = None,
     config: dict | None = None,
     settings: TrainSettings = DEFAULT_SETTINGS,
-    tx: int = DEFAULT_TX,
+    tx: int | None = None,
     validation: float = VALIDATION_FRACTION,
     vocab_size: int = DEFAULT_VOCAB_SIZE,
     corpus_name: str = "",
     say: Callable[[str], None] | None = None,
     max_batches: int | None = None,
+    *,
+    replace: bool = False,
+    resume: bool = False,
 ) -> "TextModel":
-    """Train on the texts (default: the shipped Python-docs corpus) and write a text bundle."""
+    """Train on the texts (default: the shipped Python-docs corpus) and write a text bundle.
+
+    ``level`` and ``tx`` default to "char" and ``DEFAULT_TX`` (for a resumed
+    bundle: its own, which must not change).  ``out_dir``, ``replace`` and
+    ``resume`` as for ``genapp.names.train_names``.
+    """
+    bundle_target(out_dir, KIND, replace=replace, resume=resume)
+    previous = TextModel.load(out_dir) if resume else None
+    if previous is not None:
+        check_resumed_shape({**previous.bundle.config}, {"level": level, "tx": tx, **(config or {})}, out_dir)
+        level, tx = previous.level, previous.text_config.tx
+    level, tx = level or "char", tx or DEFAULT_TX
     if level == "word" and vocab_size <= len(WORD_SPECIALS):
         raise GenappError(
             f"--vocab-size {vocab_size}: must be larger than the {len(WORD_SPECIALS)} reserved tokens "
@@ -136,7 +159,14 @@ def train_text(
     else:
         text = "\n\n".join(texts)
     tokens = tokenize(text, level)
-    vocab = build_vocab(tokens, level, vocab_size if level == "word" else None)
+    if previous is not None:
+        vocab = previous.vocab
+        unknown = vocab.unknown(tokens) if level == "char" else []
+        if unknown:
+            raise GenappError(f"--resume: the corpus has characters the model in {out_dir} never saw "
+                              f"({' '.join(repr(c) for c in unknown[:5])}); train a new model instead")
+    else:
+        vocab = build_vocab(tokens, level, vocab_size if level == "word" else None)
     ids = np.asarray(encode(tokens, vocab), dtype=np.int32)  # (N,)
     del tokens
     cut = len(ids) - int(len(ids) * validation) if validation > 0 else len(ids)
@@ -144,38 +174,41 @@ def train_text(
         raise GenappError(f"corpus too small: {len(ids)} {level} tokens; --tx {tx} needs at least {tx + 1} for training")
     train_stream = WindowStream(ids[:cut], tx, settings.batch_size, True, settings.seed, max_batches)
     val_stream = WindowStream(ids[cut:], tx, settings.batch_size, False) if len(ids) - cut >= tx else None
-    cfg = CharLMConfig(vocab_size=vocab.size, **{**DEFAULT_CONFIG, **(config or {})})
+    if previous is not None:
+        cfg = previous.config
+    else:
+        cfg = CharLMConfig(vocab_size=vocab.size, **{**DEFAULT_CONFIG, **{k: v for k, v in (config or {}).items() if v is not None}})
     seed_everything(settings.seed)
     model = build_model(cfg)
+    if previous is not None:
+        model.set_weights(previous.bundle.model.get_weights())
     compile_model(model, settings, pad_index=vocab.index(PAD))
     if say:
         say(
             f"training a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
             f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}; backend {keras.backend.backend()}"
+            + (f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else "")
         )
-    result = fit(model, train_stream, val_stream, settings, say, tx if val_stream else None)
-    training = {
+    corpus_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    facts = {
         "corpus": corpus_name,
-        "corpus_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "corpus_sha256": corpus_sha,
         "tokens": int(len(ids)),
         "validation_tokens": int(len(ids) - cut),
         "validation_split": f"the last {validation:.0%} of the corpus",
         "unknown_tokens": int((ids == vocab.index(UNK)).sum()) if UNK in vocab else 0,
-        "epochs_run": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "best_val_loss": result.best_val_loss,
-        "val_nats_per_token": result.best_val_loss / tx if result.best_val_loss is not None else None,
-        "final_train_loss": result.final_loss,
-        "train_seconds": round(result.seconds, 2),
-        "settings": settings.to_json(),
-        "backend": keras.backend.backend(),
-        "machine": platform.machine(),
     }
-    config_json = {**cfg.to_json(), **asdict(TextConfig(level, tx))}
-    bundles.save_bundle(out_dir, kind=KIND, model=model, vocab=vocab, config=config_json, training=training)
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha) \
+        if previous else Resume()
+    result = train_and_save(
+        out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config={**cfg.to_json(), **asdict(TextConfig(level, tx))},
+        facts=facts, train=train_stream, val=val_stream, settings=settings, say=say,
+        val_symbols_per_seq=tx if val_stream else None, symbol="token", resume=start,
+    )
     if say:
-        nats = training["val_nats_per_token"]
-        say((f"best epoch {result.best_epoch}: {nats:.3f} nats/{level} held out; " if nats else "") + f"bundle written to {out_dir}")
+        nats = f"{result.best_val_loss / tx:.3f} nats/{level} held out; " if result.best_val_loss is not None else ""
+        say(f"best epoch {result.best_epoch}: {nats}bundle written to {out_dir}" if result.improved
+            else f"no epoch beat the saved model's validation loss; {out_dir} is unchanged")
     return TextModel.load(out_dir)
 
 
@@ -205,7 +238,7 @@ class TextModel:
             args = {k: v for k, v in args.items() if k not in ("level", "tx")}
             return build_model(CharLMConfig.from_json(args), initialize=False)
 
-        return cls(bundles.load_bundle(path, KIND, build))
+        return bundles.load_bundle(path, KIND, build, cls)
 
     @property
     def level(self) -> str:

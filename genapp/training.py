@@ -1,26 +1,40 @@
-"""Fit a sequence model: Adam, gradient clipping, validation, best weights kept, early stop.
+"""Fit a sequence model: Adam, gradient clipping, validation, best weights kept on disk, early stop, Ctrl-C.
 
 Shared by every genapp model.  Progress goes through a callback that prints
 one line per epoch to stderr, so stdout stays clean for names and text.
+
+Progress is never lost (``fit``):
+
+- whenever the validation loss improves (every epoch when there is no
+  validation), the trainer's ``checkpoint`` writes the bundle, weights and
+  optimizer state together, atomically;
+- Ctrl-C asks training to stop after the current batch: the partial epoch
+  is not counted, the best bundle on disk stays, and ``fit`` returns with
+  ``interrupted`` set (a second Ctrl-C stops at once);
+- ``Resume`` continues a saved bundle: the epoch count goes on from the
+  saved best epoch, the optimizer's state is put back (``restore_optimizer``),
+  and a new epoch replaces the bundle only if it beats the saved loss.
 """
 
 from __future__ import annotations
 
+import math
+import signal
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import keras
 import numpy as np
 
 from genapp.checks import require_positive_ints
-from genapp._backend import import_tensorflow_quietly
 from genapp.nn.losses import SequenceCrossEntropy
 
 
 @dataclass(frozen=True)
 class TrainSettings:
-    epochs: int = 60
+    epochs: int = 60  # total epochs, counted from the first training of a bundle
     batch_size: int = 32
     learning_rate: float = 0.005  # Adam
     clipvalue: float | None = 5.0  # each gradient entry clipped to [-5, 5], as in the textbook model; None: off
@@ -37,24 +51,60 @@ class TrainSettings:
     def to_json(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "TrainSettings":
+        """Settings recorded in a bundle's training.json (unknown keys ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def updated(self, given: dict) -> "TrainSettings":
+        """These settings with the options a user gave (None: not given) put in."""
+        return replace(self, **{k: v for k, v in given.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a resumed training starts: the saved bundle's best epoch and loss, and its optimizer."""
+
+    epoch: int = 0
+    best_loss: float | None = None  # the loss the saved bundle was kept for; None: any epoch replaces it
+    optimizer: object = field(default=None, repr=False)  # the saved keras optimizer, or None
+
 
 @dataclass
 class TrainResult:
-    epochs_run: int
-    best_epoch: int
+    epochs_run: int  # the last complete epoch, counted from the first training of the bundle
+    best_epoch: int  # the epoch whose weights the model holds (0: none better than the saved bundle's)
     best_val_loss: float | None  # mean summed cross-entropy per sequence
     final_loss: float
     seconds: float
     history: dict
+    interrupted: bool = False  # stopped by Ctrl-C
+
+    @property
+    def improved(self) -> bool:
+        return self.best_epoch > 0
+
+    def to_json(self) -> dict:
+        """The facts training.json records about the run."""
+        return {
+            "epochs_run": self.epochs_run,
+            "best_epoch": self.best_epoch,
+            "best_val_loss": self.best_val_loss,
+            "final_train_loss": self.final_loss,
+            "train_seconds": round(self.seconds, 2),
+            "interrupted": self.interrupted,
+        }
 
 
 class EpochPrinter(keras.callbacks.Callback):
     """Calls ``say`` with one line per epoch: losses, nats per symbol, best so far."""
 
-    def __init__(self, say: Callable[[str], None], epochs: int, val_symbols_per_seq: float | None):
+    def __init__(self, say: Callable[[str], None], epochs: int, val_symbols_per_seq: float | None,
+                 best: float | None = None):
         super().__init__()
         self.say, self.epochs, self.per_seq = say, epochs, val_symbols_per_seq
-        self.best = np.inf
+        self.best = np.inf if best is None else best
         self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -71,16 +121,111 @@ class EpochPrinter(keras.callbacks.Callback):
         self.say(f"{line}  [{time.perf_counter() - self.start:5.1f}s]")
 
 
+class Interrupt:
+    """Ctrl-C while training: the first press sets ``pressed`` (stop after this batch); a second stops at once."""
+
+    def __init__(self):
+        self.pressed = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+
+    def __enter__(self) -> "Interrupt":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+class KeepBest(keras.callbacks.Callback):
+    """Keeps the best epoch: its weights and optimizer state in memory, and on disk through ``checkpoint``.
+
+    The loss watched is the validation loss, or the training loss when there is
+    no validation (then every epoch is kept and there is no early stop).
+    Stops after ``patience`` epochs without a better validation loss, and
+    after the current batch once Ctrl-C was pressed.
+    """
+
+    def __init__(self, patience: int, has_val: bool, interrupt: Interrupt, best: float | None,
+                 checkpoint: Callable[[int, float], None] | None):
+        super().__init__()
+        self.patience, self.has_val, self.interrupt, self.checkpoint = patience, has_val, interrupt, checkpoint
+        self.best = math.inf if best is None or not has_val else best
+        self.best_epoch, self.last_epoch, self.wait = 0, 0, 0
+        self.snapshot: tuple[list, list] | None = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.interrupt.pressed:
+            self.model.stop_training = True
+
+    def on_test_batch_end(self, batch, logs=None):
+        if self.interrupt.pressed:
+            self.model.stop_evaluating = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.interrupt.pressed:  # a partial epoch: neither counted nor kept
+            self.model.stop_training = True
+            return
+        logs = logs or {}
+        self.last_epoch = epoch + 1
+        loss = logs.get("val_loss") if self.has_val else logs.get("loss")
+        if loss is not None and (loss < self.best or not self.has_val):
+            self.best, self.best_epoch, self.wait = float(loss), epoch + 1, 0
+            optimizer = self.model.optimizer.variables if self.model.optimizer is not None else []
+            self.snapshot = (self.model.get_weights(), [np.array(v) for v in optimizer])
+            if self.checkpoint is not None:
+                self.checkpoint(self.best_epoch, self.best)
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.model.stop_training = True
+
+    def restore(self) -> None:
+        """Put the best epoch's weights and optimizer state back into the model."""
+        if self.snapshot is None:
+            return
+        weights, optimizer = self.snapshot
+        self.model.set_weights(weights)
+        for variable, value in zip(self.model.optimizer.variables, optimizer):
+            variable.assign(value)
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy, Keras and TensorFlow (weight initialisation, batch shuffling)."""
-    import_tensorflow_quietly()  # set_random_seed seeds TensorFlow too whenever it is installed
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None) -> None:
-    """Adam with the settings' clipping; the loss defaults to cross-entropy summed over time steps."""
-    optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
+def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None,
+                  optimizer: keras.optimizers.Optimizer | None = None) -> None:
+    """Adam with the settings' clipping (or ``optimizer``, to share one); the loss defaults to cross-entropy summed over time steps."""
+    if optimizer is None:
+        optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
     model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index))
+
+
+def restore_optimizer(model: keras.Model, saved: keras.optimizers.Optimizer | None) -> bool:
+    """Copy a saved optimizer's state (step count, moments) into the compiled model's; False if it does not fit.
+
+    The learning rate stays the one the model was compiled with, so a resumed
+    run may change it.
+    """
+    if saved is None:
+        return False
+    optimizer = model.optimizer
+    optimizer.build(model.trainable_variables)
+    ours, theirs = list(optimizer.variables), list(saved.variables)
+    if len(ours) != len(theirs) or any(tuple(a.shape) != tuple(b.shape) for a, b in zip(ours, theirs)):
+        return False
+    for mine, value in zip(ours, theirs):
+        if mine.name != "learning_rate":
+            mine.assign(np.array(value))
+    return True
 
 
 def fit(
@@ -90,32 +235,146 @@ def fit(
     settings: TrainSettings,
     say: Callable[[str], None] | None = None,
     val_symbols_per_seq: float | None = None,
+    checkpoint: Callable[[int, float], None] | None = None,
+    resume: Resume = Resume(),
 ) -> TrainResult:
-    """Train in place; on return the model holds the best validation weights.
+    """Train in place; on return the model holds the best epoch's weights (and optimizer state).
 
-    ``train`` and ``val`` are (inputs, targets) arrays or ``keras.utils.PyDataset`` streams.
+    ``train`` and ``val`` are (inputs, targets) arrays or ``keras.utils.PyDataset``
+    streams.  ``checkpoint(best_epoch, best_loss)`` is called after every
+    improvement, with the model holding that epoch's state.
     """
+    if resume.epoch >= settings.epochs:
+        raise ValueError(f"expected more epochs than the {resume.epoch} already trained, got epochs={settings.epochs}")
     callbacks: list[keras.callbacks.Callback] = []
-    if val is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=settings.patience, restore_best_weights=True, verbose=0
+    with Interrupt() as interrupt:
+        keeper = KeepBest(settings.patience, val is not None, interrupt, resume.best_loss, checkpoint)
+        callbacks.append(keeper)
+        if say is not None:
+            callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss))
+        start = time.perf_counter()
+        if isinstance(train, tuple):  # arrays: Keras batches and shuffles them
+            kwargs = {"x": train[0], "y": train[1], "batch_size": settings.batch_size, "shuffle": True}
+        else:  # a keras.utils.PyDataset streaming its own batches
+            kwargs = {"x": train}
+        history = model.fit(**kwargs, validation_data=val, epochs=settings.epochs, initial_epoch=resume.epoch,
+                            callbacks=callbacks, verbose=0).history
+        keeper.restore()
+    losses = history.get("loss", [])
+    if interrupt.pressed and losses:
+        losses = losses[:-1]  # the interrupted epoch's partial loss
+    return TrainResult(
+        epochs_run=max(keeper.last_epoch, resume.epoch),
+        best_epoch=keeper.best_epoch,
+        best_val_loss=(keeper.best if keeper.best_epoch else resume.best_loss) if val is not None else None,
+        final_loss=float(losses[-1]) if losses else math.nan,
+        seconds=time.perf_counter() - start,
+        history=history,
+        interrupted=interrupt.pressed,
+    )
+
+
+def resolve_settings(defaults: TrainSettings, given: dict, resume_training: dict | None = None) -> TrainSettings:
+    """The settings of a run: the options given (None: not given) over the resumed bundle's settings, else the defaults."""
+    base = defaults
+    if resume_training is not None and isinstance(resume_training.get("settings"), dict):
+        try:
+            base = TrainSettings.from_json(resume_training["settings"])
+        except (TypeError, ValueError):
+            base = defaults
+    return base.updated(given)
+
+
+def check_resumed_shape(saved: dict, given: dict, path) -> None:
+    """GenappError if an option given for the model's shape differs from the resumed bundle's."""
+    from genapp.errors import GenappError
+
+    for name, value in given.items():
+        if value is not None and name in saved and saved[name] != value:
+            raise GenappError(
+                f"--{name.replace('_', '-')} {value}: the model in {path} has {name} {saved[name]}; --resume keeps "
+                "the model's shape (train a new model to change it)"
             )
-        )
-    if say is not None:
-        callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq))
-    start = time.perf_counter()
-    if isinstance(train, tuple):  # arrays: Keras batches and shuffles them
-        kwargs = {"x": train[0], "y": train[1], "batch_size": settings.batch_size, "shuffle": True}
-    else:  # a keras.utils.PyDataset streaming its own batches
-        kwargs = {"x": train}
-    history = model.fit(**kwargs, validation_data=val, epochs=settings.epochs, callbacks=callbacks, verbose=0).history
-    seconds = time.perf_counter() - start
-    losses = history["loss"]
-    if val is not None:
-        val_losses = history["val_loss"]
-        best = int(np.argmin(val_losses))
-        best_val: float | None = float(val_losses[best])
-    else:
-        best, best_val = len(losses) - 1, None
-    return TrainResult(len(losses), best + 1, best_val, float(losses[-1]), seconds, history)
+
+
+def resume_from(bundle, path, same_data: bool) -> Resume:
+    """A Resume for a loaded bundle: its best epoch, its loss (when the data is the same) and its optimizer."""
+    from genapp.bundle import saved_optimizer
+
+    t = bundle.training
+    epoch = t.get("best_epoch") if isinstance(t.get("best_epoch"), int) else 0
+    loss = t.get("best_val_loss") if same_data and isinstance(t.get("best_val_loss"), (int, float)) else None
+    return Resume(epoch=max(0, epoch), best_loss=loss, optimizer=saved_optimizer(path))
+
+
+def train_and_save(
+    *,
+    out_dir,
+    kind: str,
+    model: keras.Model,
+    vocab,
+    config: dict,
+    facts: dict,
+    train,
+    val,
+    settings: TrainSettings,
+    trainee: keras.Model | None = None,
+    say: Callable[[str], None] | None = None,
+    val_symbols_per_seq: float | None = None,
+    symbol: str = "symbol",
+    resume: Resume = Resume(),
+) -> TrainResult:
+    """Fit ``trainee`` (default: ``model``), writing ``model``'s bundle at every improvement and at the end.
+
+    ``model`` is what the bundle holds; ``trainee`` may be another graph over
+    the same layers (the jazz model's unrolled one), compiled already.  The
+    bundle's training.json is ``facts`` plus the run's own (epochs, losses,
+    settings, backend).  Ctrl-C ends with ``Interrupted`` naming what was kept.
+    """
+    import platform
+
+    from genapp import bundle as bundles
+    from genapp.errors import GenappError, Interrupted
+
+    trainee = trainee or model
+    if model is not trainee:  # the saved model carries the trainee's optimizer state
+        model.compile(optimizer=trainee.optimizer, loss=SequenceCrossEntropy())
+    if resume.optimizer is not None and not restore_optimizer(trainee, resume.optimizer) and say:
+        say("the saved optimizer state does not fit this model; the optimizer starts afresh")
+    started = time.perf_counter()
+
+    def save(run: dict) -> None:
+        best = run.get("best_val_loss")
+        training = {
+            **facts,
+            **run,
+            f"val_nats_per_{symbol}": best / val_symbols_per_seq if best is not None and val_symbols_per_seq else None,
+            "settings": settings.to_json(),
+            "backend": keras.backend.backend(),
+            "machine": platform.machine(),
+        }
+        bundles.save_bundle(out_dir, kind=kind, model=model, vocab=vocab, config=config, training=training)
+
+    def checkpoint(best_epoch: int, best_loss: float) -> None:
+        save({"epochs_run": best_epoch, "best_epoch": best_epoch, "best_val_loss": best_loss if val is not None else None,
+              "train_seconds": round(time.perf_counter() - started, 2), "interrupted": False, "in_progress": True})
+
+    if resume.epoch >= settings.epochs:
+        raise GenappError(f"--epochs {settings.epochs}: the model in {out_dir} has trained {resume.epoch} epochs "
+                          "already; ask for more epochs to resume it")
+    result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume)
+    if result.improved:
+        save(result.to_json())
+    elif not result.interrupted and not resume.epoch:
+        raise GenappError(f"training gave no usable epoch (the loss was {result.final_loss}); nothing was written to "
+                          f"{out_dir}; try a lower --learning-rate")
+    if result.interrupted:
+        if result.improved:
+            loss = f", validation loss {result.best_val_loss:.3f}" if result.best_val_loss is not None else ""
+            kept = f"the best model so far (epoch {result.best_epoch}{loss}) is in {out_dir}; --resume continues it"
+        elif resume.epoch:
+            kept = f"no epoch beat the saved model, so {out_dir} is unchanged"
+        else:
+            kept = "stopped before the first epoch ended, so nothing was saved"
+        raise Interrupted(f"interrupted: {kept}")
+    return result

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from genapp.cli import cli
 
 
 def run(*args):
@@ -75,7 +75,7 @@ def test_bad_corpus_leaves_no_model(tmp_path, content, reason):
         corpus.write_bytes(content)
     out = tmp_path / "model"
     line = _one_line_error(run("dino-names", "--train", "--corpus", str(corpus), "--model", str(out), "--epochs", "1"))
-    assert line == f"Error: corpus {corpus}: {reason}"
+    assert line == f"Error: {'--corpus' if content is None else 'corpus'} {corpus}: {reason}"
     assert list(tmp_path.iterdir()) == ([corpus] if content is not None else [])
 
 
@@ -103,10 +103,18 @@ def test_training_options_need_train(tiny_bundle):
     assert result.exit_code == 2 and "--epochs applies only when training; add --train" in result.stderr
 
 
-def test_trains_first_when_no_model_exists(tmp_path, tiny_corpus):
+def test_a_missing_model_is_an_error_not_a_training_run(tmp_path, tiny_corpus):
+    out = tmp_path / "dinoss"
+    line = _one_line_error(run("dino-names", "--model", str(out), "--count", "2"))
+    assert line.startswith(f"Error: --model {out}: no such model folder; genapp's shipped models are in ")
+    assert line.endswith("(dinos, jazz, text), and `genapp dino-names --train --model DIR` trains a new one")
+    assert not out.exists()
+
+
+def test_train_then_generate(tmp_path, tiny_corpus):
     out = tmp_path / "new"
-    result = run("dino-names", "--model", str(out), "--corpus", str(tiny_corpus), "--epochs", "1", "--units", "8",
-                 "--cell", "rnn", "--count", "2", "--seed", "0")
+    result = run("dino-names", "--train", "--model", str(out), "--corpus", str(tiny_corpus), "--epochs", "1",
+                 "--units", "8", "--cell", "rnn", "--count", "2", "--seed", "0")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
-    assert "no model at" in result.stderr and "epoch   1/1" in result.stderr
+    assert "epoch   1/1" in result.stderr
     assert (out / "model.keras").is_file()

@@ -69,7 +69,7 @@ def test_unrolled_graph_trains_and_resume_continues(tmp_path, jazz_corpus):
     out = tmp_path / "m"
     first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6}, TrainSettings(epochs=1), graph="unrolled")
     assert first.bundle.training["graph"] == "unrolled"
-    again = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6}, TrainSettings(epochs=1), resume=True)
+    again = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6}, TrainSettings(epochs=2), resume=True)
     assert again.bundle.training["epochs_run"] == 2
     w0 = first.bundle.model.get_weights()[0]
     assert not np.array_equal(w0, again.bundle.model.get_weights()[0])

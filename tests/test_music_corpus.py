@@ -55,7 +55,7 @@ def test_a_slow_file_fails_in_bounded_time(monkeypatch):
     monkeypatch.setattr(corpus, "read_source", lambda source, track: time.sleep(30))
     start = time.perf_counter()
     source, pieces, reason = _parse_one(("slow.mid", None, 1))
-    assert pieces is None and reason == "took longer than 1 s to parse; skipped"
+    assert pieces is None and reason == "took longer than 1 s to read (genapp's time limit for one file)"
     assert time.perf_counter() - start < 5
 
 

@@ -120,7 +120,7 @@ def test_truncated_midi(tmp_path):
     good = band(tmp_path / "band.mid").read_bytes()
     p = tmp_path / "cut.mid"
     p.write_bytes(good[: len(good) // 2])
-    expect(p, "corrupt or truncated MIDI")
+    expect(p, "truncated: ")
 
 
 def test_no_notes_and_empty_tracks(tmp_path):
@@ -138,7 +138,7 @@ def test_absurd_ticks(tmp_path):
     mid.tracks.append(mido.MidiTrack([mido.Message("note_on", note=60, velocity=80, time=0),
                                       mido.Message("note_off", note=60, velocity=0, time=2**27)]))
     mid.save(tmp_path / "huge.mid")
-    expect(tmp_path / "huge.mid", "corrupt")
+    expect(tmp_path / "huge.mid", "lasts 279,620 quarter notes (134,217,728 ticks); genapp reads at most 16,000 quarter notes")
 
 
 def test_bad_abc_and_musicxml(tmp_path):
@@ -148,7 +148,7 @@ def test_bad_abc_and_musicxml(tmp_path):
         read_source(str(abc))
     xml = tmp_path / "bad.musicxml"
     xml.write_text("<score-partwise><part><measure>")
-    expect(xml, "music21 cannot parse it")
+    expect(xml, "is not well-formed XML (no element found at line 1)")
 
 
 def test_unknown_suffix_and_missing_file(tmp_path):

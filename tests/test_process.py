@@ -14,7 +14,7 @@ from genapp import paths
 from genapp.names import NamesModel
 
 OTHER_BACKEND = "tensorflow" if keras.backend.backend() == "jax" else "jax"
-GENAPP = [sys.executable, "-c", "import cli; cli.main()"]
+GENAPP = [sys.executable, "-m", "genapp.cli"]
 
 
 def genapp(*args, backend=None):
@@ -29,7 +29,7 @@ def test_console_script_is_installed():
     from importlib.metadata import entry_points
 
     [script] = [e for e in entry_points(group="console_scripts") if e.name == "genapp"]
-    assert script.value == "cli:main"
+    assert script.value == "genapp.cli:main"
     folder = sysconfig.get_path("scripts")
     assert shutil.which("genapp", path=folder), f"pip install -e . should put a genapp script in {folder}"
 
@@ -45,7 +45,7 @@ def test_names_print_and_the_terminal_stays_clean(backend):
 def test_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path):
     result = genapp("dino-names", "--model", str(tmp_path / "none"), "--train", "--corpus", str(tmp_path / "x.txt"))
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == f"Error: corpus {tmp_path / 'x.txt'}: no such file\n"
+    assert result.stderr == f"Error: --corpus {tmp_path / 'x.txt'}: no such file\n"
     assert not (tmp_path / "none").exists()
 
 

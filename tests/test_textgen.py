@@ -5,7 +5,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from genapp.cli import cli
 from genapp.errors import GenappError
 from genapp.textgen import TextModel, train_text
 from genapp.training import TrainSettings

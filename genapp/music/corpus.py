@@ -16,19 +16,21 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genapp.errors import GenappError
+from genapp.errors import GenappError, Interrupted
 from genapp.music import cache
 from genapp.music.piece import Piece
-from genapp.music.reading import CORPUS_PREFIX, SUFFIXES, PieceError, read_source
+from genapp.music.reading import CORPUS_PREFIX, SUFFIXES, PieceError, read_source, reader_failed
 
 LIST_SUFFIX = ".music21.txt"
-TIME_LIMIT = 120  # seconds to parse one file
+TIME_LIMIT = 120  # seconds to read one file
+WORKER_MEMORY = 4 << 30  # bytes of address space for each parsing process
 
 
 @dataclass
@@ -82,26 +84,41 @@ def _read_list(path: Path) -> list[str]:
 
 
 def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | None, str | None]:
-    """Worker: (source, melody track, time limit) -> (source, pieces as JSON, or the reason it failed)."""
+    """(source, melody track, time limit) -> (source, pieces as JSON, or the reason it failed, in words)."""
     source, melody_track, limit = args
 
     def timeout(signum, frame):
         raise TimeoutError
 
-    if limit:
-        signal.signal(signal.SIGALRM, timeout)
+    alarm = bool(limit) and threading.current_thread() is threading.main_thread()
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, timeout)
         signal.alarm(limit)
     try:
         return source, [p.to_json() for p in read_source(source, melody_track)], None
     except PieceError as e:
         return source, None, e.reason
     except TimeoutError:
-        return source, None, f"took longer than {limit} s to parse; skipped"
+        return source, None, f"took longer than {limit} s to read (genapp's time limit for one file)"
+    except MemoryError:
+        return source, None, f"needs more than {WORKER_MEMORY >> 30} GB of memory to read (genapp's memory limit for one file)"
     except Exception as e:  # a reader bug must not end the whole corpus
-        return source, None, f"could not be read ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+        return source, None, reader_failed(e, "genapp's reader")
     finally:
-        if limit:
+        if alarm:
             signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _worker_start() -> None:
+    """In each parsing process: Ctrl-C is the parent's to handle, and memory is capped (a file that needs more fails alone)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ImportError, ValueError, OSError):  # no such limit on this system: the size checks still hold
+        pass
 
 
 def _lookup(source: str, melody_track: str | None) -> tuple[str | None, list[Piece] | None]:
@@ -116,7 +133,10 @@ def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:
     k, hit = _lookup(source, melody_track)
     if hit is not None:
         return hit
-    pieces = read_source(source, melody_track)
+    _, found, reason = _parse_one((source, melody_track, TIME_LIMIT))
+    if found is None:
+        raise PieceError(source, reason)
+    pieces = [Piece.from_json(p) for p in found]
     if k:
         cache.save(k, pieces)
     return pieces
@@ -162,18 +182,34 @@ def load_corpus(
 
 
 def _parse_all(todo: list[str], melody_track, workers, time_limit):
-    """Yield (source, pieces JSON or None, reason) for each source, in parallel where it helps."""
+    """Yield (source, pieces JSON or None, reason) for each source, in parallel where it helps.
+
+    Ctrl-C stops the workers at once and raises ``Interrupted``; the files read
+    by then are already in the cache, so the next run starts from them.
+    """
     jobs = [(s, melody_track, time_limit) for s in todo]
     n = min(workers or os.cpu_count() or 1, len(jobs))
     done: set[str] = set()
-    if n > 1:
-        try:
-            with ProcessPoolExecutor(n, mp_context=mp.get_context("spawn")) as pool:
-                for result in pool.map(_parse_one, jobs):
-                    done.add(result[0])
-                    yield result
-        except BrokenProcessPool:
-            pass  # workers could not start (e.g. a __main__ they cannot import): go on here
-    for job in jobs:
-        if job[0] not in done:
-            yield _parse_one(job)
+    try:
+        if n > 1:
+            try:
+                pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"), initializer=_worker_start)
+                try:
+                    for result in pool.map(_parse_one, jobs):
+                        done.add(result[0])
+                        yield result
+                finally:
+                    processes = list((getattr(pool, "_processes", None) or {}).values())
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    for process in processes:
+                        process.terminate()  # a worker deep inside a slow parse would otherwise run on
+            except BrokenProcessPool:
+                pass  # workers could not start (e.g. a __main__ they cannot import): go on here
+        for job in jobs:
+            if job[0] not in done:
+                result = _parse_one(job)
+                done.add(result[0])
+                yield result
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted while reading the corpus ({len(done)} of {len(jobs)} files read; "
+                          "they are cached, so the next run starts from them)") from None

@@ -17,6 +17,8 @@ Empty measures keep the chord before them.
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from genapp.music.piece import ChordSpan, Note
@@ -37,15 +39,68 @@ def from_symbols(symbols: list[tuple[float, Chord]], end: float) -> list[ChordSp
 
 
 class _Notes:
-    """Notes as arrays, so each window's weights are a few vectorised operations."""
+    """Notes as arrays, indexed by the measures they sound in, so each window looks only at its own notes."""
 
-    def __init__(self, notes: list[Note]):
+    def __init__(self, notes: list[Note], measure_length: float, measures: int):
         self.start = np.array([n.start for n in notes], float)  # (k,)
         self.end = np.array([n.end for n in notes], float)  # (k,)
         self.pitch = np.array([n.pitch for n in notes], int)  # (k,)
+        # one measure of margin on each side: a superset, whatever the rounding (_weights tests exactly)
+        first = np.clip(np.floor(self.start / measure_length) - 1, 0, max(measures - 1, 0)).astype(int)  # (k,)
+        last = np.clip(np.ceil(self.end / measure_length), first, max(measures - 1, 0)).astype(int)  # (k,)
+        spans = last - first + 1  # (k,) measures each note sounds in
+        owner = np.repeat(np.arange(len(notes)), spans)  # (pairs,) note of each (note, measure) pair
+        measure = np.repeat(first, spans) + (np.arange(len(owner)) - np.repeat(np.cumsum(spans) - spans, spans))
+        order = np.argsort(measure, kind="stable")
+        bounds = np.searchsorted(measure[order], np.arange(measures + 1))
+        self._by_measure = [owner[order[bounds[m]:bounds[m + 1]]] for m in range(measures)]
+
+    def in_measure(self, m: int) -> "_Window":
+        idx = self._by_measure[m] if m < len(self._by_measure) else np.zeros(0, int)
+        return _Window(self.start[idx], self.end[idx], self.pitch[idx])
 
 
-def _weights(notes: _Notes, start: float, end: float, use_bass: bool) -> tuple[np.ndarray, np.ndarray]:
+class _Window:
+    """The notes that may sound in one measure: (k,) arrays."""
+
+    def __init__(self, start: np.ndarray, end: np.ndarray, pitch: np.ndarray):
+        self.start, self.end, self.pitch = start, end, pitch
+
+
+def note_bars(notes: list[Note], measure_length: float) -> int:
+    """How many (note, measure it sounds in) pairs a piece has: the work chord detection does."""
+    if not notes:
+        return 0
+    start = np.array([n.start for n in notes], float)
+    end = np.array([n.end for n in notes], float)
+    first = np.floor(start / measure_length)
+    return int(np.maximum(np.ceil(end / measure_length) - first, 1).sum())
+
+
+def _lowest_sounding(s: np.ndarray, e: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """For each note i, the lowest pitch among the notes j with s[j] <= s[i] < e[j]; (k,).
+
+    One sweep in start order with a heap of sounding pitches (ended notes
+    dropped lazily): O(k log k), where the matrix of every pair took k x k.
+    """
+    order = np.argsort(s, kind="stable")
+    lowest = np.empty(len(s), int)
+    heap: list[tuple[int, float]] = []  # (pitch, end)
+    i = 0
+    while i < len(order):
+        j = i
+        t = s[order[i]]
+        while j < len(order) and s[order[j]] == t:  # every note starting now sounds now
+            heapq.heappush(heap, (int(p[order[j]]), float(e[order[j]])))
+            j += 1
+        while heap and heap[0][1] <= t:  # ended before (or as) this one starts
+            heapq.heappop(heap)
+        lowest[order[i:j]] = heap[0][0] if heap else 10**6
+        i = j
+    return lowest
+
+
+def _weights(notes: _Window, start: float, end: float, use_bass: bool) -> tuple[np.ndarray, np.ndarray]:
     """(pitch-class durations (12,), lowest-note durations (12,)) inside [start, end)."""
     inside = (notes.start < end) & (notes.end > start)
     s, e, p = notes.start[inside], notes.end[inside], notes.pitch[inside]
@@ -53,9 +108,7 @@ def _weights(notes: _Notes, start: float, end: float, use_bass: bool) -> tuple[n
     w = np.bincount(p % 12, weights=overlap, minlength=12)
     bass = np.zeros(12)
     if use_bass and len(p):
-        sounding = (s[None, :] <= s[:, None]) & (s[:, None] < e[None, :])  # [i, j]: j sounds when i starts
-        lowest = np.where(sounding, p[None, :], 10**6).min(axis=1)  # (k,)
-        is_bass = p <= lowest
+        is_bass = p <= _lowest_sounding(s, e, p)  # (k,)
         bass = np.bincount(p[is_bass] % 12, weights=overlap[is_bass], minlength=12)
     return w, bass
 
@@ -71,10 +124,10 @@ def from_notes(notes: list[Note], measure_length: float, measures: int, use_bass
     """
     spans: list[ChordSpan] = []
     previous: Chord | None = None
-    notes = _Notes(notes)
+    indexed = _Notes(notes, measure_length, measures)
     for m in range(measures):
         start, end = m * measure_length, (m + 1) * measure_length
-        parts = _segment(notes, start, end, use_bass, beat)
+        parts = _segment(indexed.in_measure(m), start, end, use_bass, beat)
         for a, b, chord in parts:
             chord = chord or previous
             if chord is not None:
@@ -85,7 +138,7 @@ def from_notes(notes: list[Note], measure_length: float, measures: int, use_bass
     return merge(spans)
 
 
-def _segment(notes: _Notes, start: float, end: float, use_bass: bool, beat: float | None):
+def _segment(notes: _Window, start: float, end: float, use_bass: bool, beat: float | None):
     """[(start, end, chord or None for silence)] for the best of: whole measure, halves, beats."""
     counts = [1]
     if beat:

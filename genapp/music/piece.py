@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from genapp.errors import GenappError
 from genapp.music.theory import Chord
+
+
+class PieceError(GenappError):
+    """A source that cannot be used; the message names it and says why (``reason``, in words)."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,13 @@ import math
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from genapp.errors import GenappError
 from genapp.music import harmony
 from genapp.music.melody import Track, choose_melody, skyline
-from genapp.music.piece import Note, Piece
+from genapp.music import limits
+from genapp.music.piece import Note, Piece, PieceError
 from genapp.music.theory import Chord, nearest_quality
 
 MIDI_SUFFIXES = (".mid", ".midi")
@@ -35,14 +38,6 @@ SUFFIXES = MIDI_SUFFIXES + MUSIC21_SUFFIXES
 CORPUS_PREFIX = "music21:"
 MAX_MEASURES = 4000  # more than any real tune; a file claiming more is corrupt
 DEFAULT_TEMPO = 120.0
-
-
-class PieceError(GenappError):
-    """A source that cannot be used; the message names it and says why."""
-
-    def __init__(self, source: str, reason: str):
-        super().__init__(f"{source}: {reason}")
-        self.source, self.reason = source, reason
 
 
 def read_source(source: str, melody_track: str | None = None) -> list[Piece]:
@@ -54,10 +49,14 @@ def read_source(source: str, melody_track: str | None = None) -> list[Piece]:
         raise PieceError(source, "no such file")
     if path.is_dir():
         raise PieceError(source, "is a folder; expected a music file")
+    if not path.is_file():
+        raise PieceError(source, "is not a regular file (a device or a pipe); expected a music file")
     suffix = path.suffix.lower()
     if suffix in MIDI_SUFFIXES:
+        limits.check_midi(path)
         return [_read_midi(path, melody_track)]
     if suffix in MUSIC21_SUFFIXES:
+        limits.check_abc(path) if suffix == ".abc" else limits.check_xml(path)
         return _read_music21(source, melody_track)
     raise PieceError(source, f"unknown kind of file {suffix or '(no suffix)'!r}; accepted: {', '.join(SUFFIXES)}")
 
@@ -77,7 +76,11 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     end = max(n.end for t in tracks for n in t.notes)
     measures = max(1, math.ceil(end / measure_length - 1e-9))
     if measures > MAX_MEASURES:
-        raise PieceError(name, f"absurd length ({measures} measures); the file is probably corrupt")
+        raise PieceError(name, f"lasts {measures:,} measures; genapp reads at most {MAX_MEASURES:,} (the file is probably corrupt)")
+    held = harmony.note_bars([n for t in tracks for n in t.notes], measure_length)
+    if held > limits.MAX_NOTE_BARS:
+        raise PieceError(name, f"holds notes through {held:,} note-bars (thousands of notes held for many bars); "
+                               f"genapp reads at most {limits.MAX_NOTE_BARS:,}")
     others = [n for t in tracks if t is not lead and not t.is_drum for n in t.notes]
     if symbols:
         chords, source = harmony.from_symbols(symbols, end), "symbols"
@@ -94,21 +97,18 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
 
 
 def _read_midi(path: Path, melody_track: str | None) -> Piece:
+    """A MIDI file (already checked by ``limits.check_midi``) -> Piece, through pretty_midi."""
     import pretty_midi  # imported here: `genapp --help` need not load it
 
     name = str(path)
-    with open(path, "rb") as f:
-        head = f.read(10)
-    if head[:4] != b"MThd":
-        raise PieceError(name, "not a MIDI file (no MThd header)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pm = pretty_midi.PrettyMIDI(str(path))
     except Exception as e:  # mido/pretty_midi raise many types on broken files
-        raise PieceError(name, f"corrupt or truncated MIDI ({_first_line(e)})") from None
+        raise PieceError(name, reader_failed(e, "the MIDI reader")) from None
     notes: list[str] = []
-    if head[8:10] == b"\x00\x02":
+    if path.read_bytes()[8:10] == b"\x00\x02":
         notes.append("type 2 file: its tracks were read as playing together")
     if pm.time_signature_changes:
         ts = pm.time_signature_changes[0]
@@ -118,19 +118,35 @@ def _read_midi(path: Path, melody_track: str | None) -> Piece:
     else:
         num, den = 4, 4
         notes.append("no time signature: 4/4 assumed")
-    _, tempi = pm.get_tempo_changes()
+    if num < 1 or den < 1:
+        raise PieceError(name, f"has a time signature of {num}/{den}, which no music has")
+    times, tempi = pm.get_tempo_changes()
     tempo = float(tempi[0]) if len(tempi) else DEFAULT_TEMPO
-    res = pm.resolution
-
-    def q(seconds: float) -> float:
-        return pm.time_to_tick(seconds) / res
-
     tracks = []
     for i, inst in enumerate(pm.instruments, start=1):
         label = inst.name.strip() or ("drums" if inst.is_drum else pretty_midi.program_to_instrument_name(inst.program))
-        track_notes = [Note(q(n.start), q(n.end) - q(n.start), n.pitch) for n in inst.notes if n.end > n.start]
+        kept = [n for n in inst.notes if n.end > n.start]
+        start = seconds_to_quarters(np.array([n.start for n in kept]), times, tempi, pm.resolution)  # (k,)
+        end = seconds_to_quarters(np.array([n.end for n in kept]), times, tempi, pm.resolution)  # (k,)
+        track_notes = [Note(float(s), float(e - s), n.pitch) for n, s, e in zip(kept, start, end)]
         tracks.append(Track(i, label, None if inst.is_drum else inst.program, inst.is_drum, track_notes))
     return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, [], melody_track, notes)
+
+
+def seconds_to_quarters(seconds: np.ndarray, times: np.ndarray, tempi: np.ndarray, resolution: int) -> np.ndarray:
+    """Times in seconds (n,) -> quarter notes from the start, on the file's tick grid.
+
+    ``times`` and ``tempi`` are pretty_midi's tempo changes (seconds, quarter
+    notes per minute); between changes the quarter count grows linearly.  One
+    vectorised pass, where three ``time_to_tick`` calls per note took minutes
+    on a million notes; rounding to whole ticks gives the ticks the file holds.
+    """
+    if len(seconds) == 0:
+        return np.zeros(0)
+    at_change = np.concatenate([[0.0], np.cumsum(np.diff(times) * tempi[:-1] / 60.0)])  # (c,) quarters at each change
+    k = np.clip(np.searchsorted(times, seconds, side="right") - 1, 0, len(times) - 1)  # (n,) the change in force
+    quarters = at_change[k] + (seconds - times[k]) * tempi[k] / 60.0
+    return np.round(quarters * resolution) / resolution
 
 
 # ---- MusicXML, ABC, music21 corpus ---------------------------------------------------------
@@ -150,7 +166,7 @@ def _read_music21(source: str, melody_track: str | None) -> list[Piece]:
     except PieceError:
         raise
     except Exception as e:  # music21 raises many types on unreadable files
-        raise PieceError(source, f"music21 cannot parse it ({_first_line(e)})") from None
+        raise PieceError(source, reader_failed(e, "music21")) from None
     scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
     if not scores:
         raise PieceError(source, "holds no score")
@@ -232,6 +248,16 @@ def _pickup(part, measure_length: float) -> float:
     return pad if 0 < pad < measure_length else 0.0
 
 
-def _first_line(e: Exception) -> str:
+def reader_failed(e: BaseException, reader: str) -> str:
+    """Why a reader failed, in words: the reader's own message when it gives one, never a Python internal."""
+    if isinstance(e, RecursionError):
+        return "is nested too deeply to read"
+    if isinstance(e, MemoryError):
+        return "needs more memory to read than genapp allows"
+    if isinstance(e, EOFError):
+        return "truncated: the data stops in the middle of an event"
     text = str(e).strip()
-    return text.splitlines()[0][:200] if text else type(e).__name__
+    own = type(e).__module__.split(".")[0] in ("music21", "mido", "pretty_midi")
+    if own and text:
+        return f"{reader} cannot read it: {text.splitlines()[0][:200]}"
+    return f"{reader} cannot make sense of its data (the file is probably corrupt)"

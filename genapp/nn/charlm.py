@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from genapp.checks import require_positive_ints
+from genapp.checks import recurrent_weights, require_positive_ints, require_weights_at_most
 from genapp.nn.layers import OneHot, loading_initializers
 
 CELLS = ("rnn", "gru", "lstm")
@@ -37,6 +37,13 @@ class CharLMConfig:
         if self.cell not in CELLS:
             raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {self.cell!r}")
         require_positive_ints(self, "vocab_size", "units", "layers")
+        require_weights_at_most(self.weights(), "a model")
+
+    def weights(self) -> int:
+        """How many weights the model has: the recurrent layers and the softmax Dense."""
+        first = recurrent_weights(self.cell, self.vocab_size, self.units)
+        deeper = (self.layers - 1) * recurrent_weights(self.cell, self.units, self.units)
+        return first + deeper + self.units * self.vocab_size + self.vocab_size
 
     def to_json(self) -> dict:
         return asdict(self)

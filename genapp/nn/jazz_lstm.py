@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 import keras
 from keras import ops
 
-from genapp.checks import require_positive_ints
+from genapp.checks import recurrent_weights, require_positive_ints, require_weights_at_most
 from genapp.nn.charlm import Stepper
 from genapp.nn.layers import OneHot, loading_initializers
 
@@ -87,6 +87,9 @@ class SampleOneHot(keras.layers.Layer):
         return {**super().get_config(), "temperature": self.temperature}
 
 
+MAX_TX = 10_000  # the unrolled graph has one output per step
+
+
 @dataclass(frozen=True)
 class JazzConfig:
     """Model arguments, saved in the bundle (the classic exercise's values by default)."""
@@ -97,6 +100,13 @@ class JazzConfig:
 
     def __post_init__(self) -> None:
         require_positive_ints(self, "n_values", "units", "tx")
+        require_weights_at_most(self.weights(), "a jazz model")
+        if self.tx > MAX_TX:
+            raise ValueError(f"expected tx to be at most {MAX_TX}, got {self.tx}")
+
+    def weights(self) -> int:
+        """How many weights the shared layers have: the LSTM and the softmax Dense."""
+        return recurrent_weights("lstm", self.n_values, self.units) + self.units * self.n_values + self.n_values
 
     def to_json(self) -> dict:
         return asdict(self)

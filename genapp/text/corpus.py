@@ -13,6 +13,8 @@ from pathlib import Path
 
 from genapp.errors import GenappError
 
+MAX_NAME_LENGTH = 1000  # characters; far beyond any name, and what keeps a names list's arrays small
+
 
 def read_text(path: Path, what: str = "corpus") -> str:
     """The file's text, or a GenappError naming the file and the problem."""
@@ -39,10 +41,20 @@ def file_sha256(path: Path) -> str:
 
 
 def read_names(path: Path) -> list[str]:
-    """Distinct lower-cased names, one per non-blank line, in file order."""
+    """Distinct lower-cased names, one per non-blank line, in file order.
+
+    A line longer than ``MAX_NAME_LENGTH`` is no name (the file is probably
+    not a names list): GenappError naming the line.
+    """
     text = read_text(path, "corpus")
     names = dict.fromkeys(line.strip().lower() for line in text.splitlines())
     names.pop("", None)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line.strip()) > MAX_NAME_LENGTH:
+            raise GenappError(
+                f"corpus {path}: line {number} is {len(line.strip()):,} characters long; a name may have at most "
+                f"{MAX_NAME_LENGTH:,} (expected one name per line)"
+            )
     if not names:
         raise GenappError(f"corpus {path}: has no names; expected one name per line")
     return list(names)

@@ -80,4 +80,9 @@ class Vocabulary:
 
     @classmethod
     def from_json(cls, data: dict) -> "Vocabulary":
-        return cls(tuple(data["symbols"]), tuple(data["specials"]))
+        """The inverse of ``to_json``; ValueError if ``data`` is not two lists of strings."""
+        symbols, specials = data["symbols"], data["specials"]
+        for name, value in (("symbols", symbols), ("specials", specials)):
+            if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+                raise ValueError(f"expected {name} to be a list of strings, got {type(value).__name__}")
+        return cls(tuple(symbols), tuple(specials))

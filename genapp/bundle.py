@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 import stat
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,7 +152,9 @@ def _read_json(path: Path, bundle: Path) -> dict:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except RecursionError:
         raise GenappError(f"model bundle {bundle}: {name} is nested too deeply to be a genapp file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except UnicodeDecodeError as e:
+        raise GenappError(f"model bundle {bundle}: {name} is not UTF-8 text (byte at offset {e.start})") from None
+    except json.JSONDecodeError as e:
         raise GenappError(f"model bundle {bundle}: {name} is not valid JSON ({e})") from None
     if not isinstance(data, dict):
         raise GenappError(f"model bundle {bundle}: {name} should hold a JSON object")
@@ -257,10 +260,12 @@ def load_bundle(path: Path, kind: str, build: Callable[[dict], "keras.Model"] | 
         except (KeyError, TypeError, ValueError) as e:
             raise GenappError(f"model bundle {path}: config.json has model arguments this genapp cannot build ({e})") from None
     try:
-        if build is None:
-            model = keras.saving.load_model(path / MODEL_FILE, compile=False, safe_mode=True)
-        else:
-            model.load_weights(path / MODEL_FILE)
+        with warnings.catch_warnings():  # a mismatch is reported below, in one line
+            warnings.simplefilter("ignore")
+            if build is None:
+                model = keras.saving.load_model(path / MODEL_FILE, compile=False, safe_mode=True)
+            else:
+                model.load_weights(path / MODEL_FILE)
     except Exception as e:  # Keras raises many types for a bad file; one message for all
         first = str(e).strip().splitlines()[0][:200] if str(e).strip() else "unreadable"
         raise GenappError(f"model bundle {path}: model.keras could not be loaded ({first})") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 
 def require_positive_ints(obj: object, *names: str) -> None:
     """ValueError "expected NAME to be a positive integer, got VALUE" for the first field that is not."""
@@ -24,3 +26,12 @@ def recurrent_weights(cell: str, inputs: int, units: int) -> int:
     """Weights of one recurrent layer: gates x (input and recurrent kernels + bias)."""
     gates = {"rnn": 1, "gru": 3, "lstm": 4}[cell]
     return gates * (inputs * units + units * units + units)
+
+
+def from_json(cls, data: dict):
+    """A config dataclass from saved arguments; ValueError naming an argument it does not have."""
+    known = [f.name for f in dataclasses.fields(cls)]
+    unknown = [k for k in data if k not in known]
+    if unknown:
+        raise ValueError(f"unknown model argument {unknown[0]!r}; expected only {', '.join(known)}")
+    return cls(**data)

@@ -1,9 +1,11 @@
 """The ``genapp`` command line: a thin click layer over the ``genapp`` library.
 
 Options are checked here (ranges, paths); everything else is the library's.
-A ``GenappError`` from the library becomes ``Error: <one line>`` and exit 1,
-never a traceback.  Heavy imports (Keras) happen inside the commands, so
-``genapp --help`` answers at once.
+Every path is checked (``genapp.targets``) before Keras is imported, so a
+mistyped name or a folder genapp may not write to is reported at once.  A
+``GenappError`` from the library becomes ``Error: <one line>`` and exit 1,
+never a traceback; Ctrl-C exits 130 after saying what was kept.  Heavy
+imports (Keras) happen inside the commands, so ``genapp --help`` answers at once.
 """
 
 from __future__ import annotations

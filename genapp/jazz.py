@@ -123,13 +123,15 @@ def train_jazz(
     train_xy, val_xy = _arrays(w_train, cfg, graph), (_arrays(w_val, cfg, graph) if len(w_val) else None)
     trainee = model if graph == "fused" else unrolled_model(layers, cfg)
     compile_model(trainee, settings, loss=None if graph == "fused" else "categorical_crossentropy")
+    digest = _corpus_digest(named)
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == digest,
+                        settings.epochs) if previous else Resume()
     if say:
         say(
             f"training the jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, {cfg.n_values - 1} values, {graph} graph) on "
             f"{len(w_train)} windows from {len(train_seqs)} pieces, {len(w_val)} held out; backend {keras.backend.backend()}"
             + (f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else "")
         )
-    digest = _corpus_digest(named)
     facts = {
         "sources": [_describe(s) for s in sources],
         "corpus_sha256": digest,
@@ -140,8 +142,6 @@ def train_jazz(
         "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
         "graph": graph,
     }
-    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == digest) \
-        if previous else Resume()
     result = train_and_save(
         out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), facts=facts, train=train_xy,
         val=val_xy, settings=settings, trainee=trainee, say=say, val_symbols_per_seq=cfg.tx if val_xy else None,
@@ -236,7 +236,7 @@ class JazzModel:
 
     def __init__(self, bundle: bundles.Bundle):
         self.bundle = bundle
-        self.config = JazzConfig(**bundle.config)
+        self.config = JazzConfig.from_json(bundle.config)
         self.layers = layers_of(bundle.model, self.config)
         self.stepper = stepper(self.layers, self.config)
         self.values = [None] + [parse_value(s) for s in bundle.vocab.symbols[1:]]  # index -> Value
@@ -248,7 +248,7 @@ class JazzModel:
     @classmethod
     def load(cls, path: Path) -> "JazzModel":
         def build(args: dict) -> keras.Model:
-            cfg = JazzConfig(**args)
+            cfg = JazzConfig.from_json(args)
             return fused_model(build_layers(cfg, initialize=False), cfg)
 
         return bundles.load_bundle(path, KIND, build, cls)

@@ -108,8 +108,10 @@ def train_names(
     length = max(len(n) for n in names) + 1
     train_xy = names_to_arrays(train, vocab, length)
     val_xy = names_to_arrays(val, vocab, length)
-    corpus_sha = file_sha256(corpus)
     per_name = count_targets(val_xy[1], vocab) / len(val)  # predicted characters per held-out name, END included
+    corpus_sha = file_sha256(corpus)
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha,
+                        settings.epochs) if previous else Resume()
     if say:
         say(
             f"training a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {len(train)} names "
@@ -124,8 +126,6 @@ def train_names(
         "validation_split": f"the {VALIDATION_FRACTION:.0%} of names with the smallest CRC-32",
         "known_names": sorted(names),
     }
-    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha) \
-        if previous else Resume()
     result = train_and_save(
         out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config=cfg.to_json(), facts=facts, train=train_xy,
         val=val_xy, settings=settings, say=say, val_symbols_per_seq=per_name,

@@ -183,13 +183,15 @@ def train_text(
     if previous is not None:
         model.set_weights(previous.bundle.model.get_weights())
     compile_model(model, settings, pad_index=vocab.index(PAD))
+    corpus_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha,
+                        settings.epochs) if previous else Resume()
     if say:
         say(
             f"training a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
             f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}; backend {keras.backend.backend()}"
             + (f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else "")
         )
-    corpus_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     facts = {
         "corpus": corpus_name,
         "corpus_sha256": corpus_sha,
@@ -198,8 +200,6 @@ def train_text(
         "validation_split": f"the last {validation:.0%} of the corpus",
         "unknown_tokens": int((ids == vocab.index(UNK)).sum()) if UNK in vocab else 0,
     }
-    start = resume_from(previous.bundle, out_dir, previous.bundle.training.get("corpus_sha256") == corpus_sha) \
-        if previous else Resume()
     result = train_and_save(
         out_dir=out_dir, kind=KIND, model=model, vocab=vocab, config={**cfg.to_json(), **asdict(TextConfig(level, tx))},
         facts=facts, train=train_stream, val=val_stream, settings=settings, say=say,

@@ -297,12 +297,19 @@ def check_resumed_shape(saved: dict, given: dict, path) -> None:
             )
 
 
-def resume_from(bundle, path, same_data: bool) -> Resume:
-    """A Resume for a loaded bundle: its best epoch, its loss (when the data is the same) and its optimizer."""
+def resume_from(bundle, path, same_data: bool, epochs: int) -> Resume:
+    """A Resume for a loaded bundle: its best epoch, its loss (when the data is the same) and its optimizer.
+
+    GenappError if ``epochs`` (the total asked for) leaves nothing to train.
+    """
     from genapp.bundle import saved_optimizer
+    from genapp.errors import GenappError
 
     t = bundle.training
     epoch = t.get("best_epoch") if isinstance(t.get("best_epoch"), int) else 0
+    if epoch >= epochs:
+        raise GenappError(f"--epochs {epochs}: the model in {path} has trained {epoch} epochs already; ask for more "
+                          "epochs to resume it")
     loss = t.get("best_val_loss") if same_data and isinstance(t.get("best_val_loss"), (int, float)) else None
     return Resume(epoch=max(0, epoch), best_loss=loss, optimizer=saved_optimizer(path))
 
@@ -339,8 +346,8 @@ def train_and_save(
     trainee = trainee or model
     if model is not trainee:  # the saved model carries the trainee's optimizer state
         model.compile(optimizer=trainee.optimizer, loss=SequenceCrossEntropy())
-    if resume.optimizer is not None and not restore_optimizer(trainee, resume.optimizer) and say:
-        say("the saved optimizer state does not fit this model; the optimizer starts afresh")
+    if resume.epoch and not restore_optimizer(trainee, resume.optimizer) and say:
+        say("the saved model holds no optimizer state that fits it; the optimizer starts afresh")
     started = time.perf_counter()
 
     def save(run: dict) -> None:
@@ -359,9 +366,6 @@ def train_and_save(
         save({"epochs_run": best_epoch, "best_epoch": best_epoch, "best_val_loss": best_loss if val is not None else None,
               "train_seconds": round(time.perf_counter() - started, 2), "interrupted": False, "in_progress": True})
 
-    if resume.epoch >= settings.epochs:
-        raise GenappError(f"--epochs {settings.epochs}: the model in {out_dir} has trained {resume.epoch} epochs "
-                          "already; ask for more epochs to resume it")
     result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume)
     if result.improved:
         save(result.to_json())

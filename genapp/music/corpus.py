@@ -5,8 +5,9 @@ ABC files), ``music21:NAME``, or a ``*.music21.txt`` file listing music21
 corpus names one per line (``#`` starts a comment).
 
 Each file that is not in the cache is parsed in a worker process (one per
-core, spawned so that no Keras/JAX state is forked), under a time limit, so
-one pathological file cannot hang the run.  A file that fails is reported
+core, spawned so that no Keras/JAX state is forked), under a time and a
+memory limit, so one pathological file cannot hang the run; the workers
+ignore Ctrl-C, which the parent turns into a clean stop (``Interrupted``).  A file that fails is reported
 (``Skipped``) and the others are still used; a corpus with no usable piece
 is an error.
 """
@@ -17,8 +18,6 @@ import multiprocessing as mp
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,8 +110,7 @@ def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | Non
 
 
 def _worker_start() -> None:
-    """In each parsing process: Ctrl-C is the parent's to handle, and memory is capped (a file that needs more fails alone)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """In each reader process: memory is capped, so a file that needs more fails alone."""
     try:
         import resource
 
@@ -164,16 +162,22 @@ def load_corpus(
             result.from_cache += 1
             continue
         todo.append(s)
-    for source, pieces, reason in _parse_all(todo, melody_track, workers, time_limit):
-        result.parsed += 1
-        if pieces is None:
-            result.skipped.append(Skipped(source, reason))
-            if say:
-                say(f"skipped {source}: {reason}")
-            continue
-        found[source] = [Piece.from_json(p) for p in pieces]
-        if source in keys:
-            cache.save(keys[source], found[source])
+    parsing = _parse_all(todo, melody_track, workers, time_limit)
+    try:
+        for source, pieces, reason in parsing:
+            result.parsed += 1
+            if pieces is None:
+                result.skipped.append(Skipped(source, reason))
+                if say:
+                    say(f"skipped {source}: {reason}")
+                continue
+            found[source] = [Piece.from_json(p) for p in pieces]
+            if source in keys:
+                cache.save(keys[source], found[source])
+    except KeyboardInterrupt:
+        parsing.close()  # stops the reader processes at once
+        raise Interrupted(f"interrupted while reading the corpus ({result.parsed} of {len(todo)} files read; "
+                          "they are cached, so the next run starts from them)") from None
     result.pieces = [p for s in files if s in found for p in found[s]]
     if not result.pieces:
         listing = "; ".join(f"{k.source}: {k.reason}" for k in result.skipped[:3])
@@ -181,35 +185,33 @@ def load_corpus(
     return result
 
 
-def _parse_all(todo: list[str], melody_track, workers, time_limit):
-    """Yield (source, pieces JSON or None, reason) for each source, in parallel where it helps.
+def _start_pool(n: int):
+    """``n`` spawned reader processes, born ignoring Ctrl-C (an ignored signal stays ignored across exec)."""
+    context = mp.get_context("spawn")  # no Keras/JAX state is forked
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        return context.Pool(n, initializer=_worker_start)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
-    Ctrl-C stops the workers at once and raises ``Interrupted``; the files read
-    by then are already in the cache, so the next run starts from them.
+
+def _parse_all(todo: list[str], melody_track, workers, time_limit):
+    """Yield (source, pieces JSON or None, reason) for each source, in order, in parallel where it helps.
+
+    Closing the generator (as ``load_corpus`` does on Ctrl-C) terminates the
+    reader processes at once.
     """
     jobs = [(s, melody_track, time_limit) for s in todo]
     n = min(workers or os.cpu_count() or 1, len(jobs))
-    done: set[str] = set()
-    try:
-        if n > 1:
-            try:
-                pool = ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"), initializer=_worker_start)
-                try:
-                    for result in pool.map(_parse_one, jobs):
-                        done.add(result[0])
-                        yield result
-                finally:
-                    processes = list((getattr(pool, "_processes", None) or {}).values())
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    for process in processes:
-                        process.terminate()  # a worker deep inside a slow parse would otherwise run on
-            except BrokenProcessPool:
-                pass  # workers could not start (e.g. a __main__ they cannot import): go on here
+    if n <= 1:
         for job in jobs:
-            if job[0] not in done:
-                result = _parse_one(job)
-                done.add(result[0])
-                yield result
-    except KeyboardInterrupt:
-        raise Interrupted(f"interrupted while reading the corpus ({len(done)} of {len(jobs)} files read; "
-                          "they are cached, so the next run starts from them)") from None
+            yield _parse_one(job)
+        return
+    pool = _start_pool(n)
+    try:
+        yield from pool.imap(_parse_one, jobs)
+    finally:
+        pool.terminate()  # idle workers at the end; a worker deep inside a slow parse on Ctrl-C
+        pool.join()

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from genapp.checks import recurrent_weights, require_positive_ints, require_weights_at_most
+from genapp.checks import from_json, recurrent_weights, require_positive_ints, require_weights_at_most
 from genapp.nn.layers import OneHot, loading_initializers
 
 CELLS = ("rnn", "gru", "lstm")
@@ -50,7 +50,7 @@ class CharLMConfig:
 
     @classmethod
     def from_json(cls, data: dict) -> "CharLMConfig":
-        return cls(**data)
+        return from_json(cls, data)
 
 
 def recurrent_layer(cell: str, units: int, name: str, initialize: bool = True) -> keras.layers.Layer:

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 import keras
 from keras import ops
 
-from genapp.checks import recurrent_weights, require_positive_ints, require_weights_at_most
+from genapp.checks import from_json, recurrent_weights, require_positive_ints, require_weights_at_most
 from genapp.nn.charlm import Stepper
 from genapp.nn.layers import OneHot, loading_initializers
 
@@ -110,6 +110,10 @@ class JazzConfig:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "JazzConfig":
+        return from_json(cls, data)
 
 
 @dataclass

@@ -138,7 +138,8 @@ def cli():
       genapp dino-names --score Tyrannosaurus Velociraptor
       genapp corpus corpora/jazz
       genapp train-jazz
-      genapp generate --out solo.mid
+      genapp generate --out solo.mid --out solo.wav --out solo.png
+      genapp render solo.mid solo.musicxml
       genapp write --prompt "The for statement"
     """
 
@@ -320,7 +321,7 @@ def train_jazz_command(sources, out_dir, epochs, units, tx, batch_size, learning
 
 def _program(value: str | None) -> int:
     """--instrument: a General MIDI program number 0-127 or an instrument name ("Tenor Sax")."""
-    from genapp.music.midi_out import DEFAULT_SOLO_PROGRAM
+    from genapp.music.arrangement import DEFAULT_SOLO_PROGRAM
 
     if value is None:
         return DEFAULT_SOLO_PROGRAM
@@ -337,10 +338,14 @@ def _program(value: str | None) -> int:
         ) from None
 
 
+OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .mxl (notation)"
+
+
 @cli.command("generate", context_settings=CONTEXT)
-@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default="solo.mid", show_default=True,
-              help="MIDI file to write (with --count N: NAME-1.mid ... NAME-N.mid); an existing file is kept and the "
-                   "next free name (NAME-2.mid ...) is used instead.")
+@click.option("--out", "outs", type=click.Path(path_type=Path, dir_okay=False), multiple=True,
+              help=f"File to write, its format by extension: {OUT_FORMATS}; repeat for several formats of the same take "
+                   "[default: solo.mid]. With --count N: NAME-1 ... NAME-N. An existing file is kept and the next free "
+                   "name (NAME-2 ...) is used instead.")
 @click.option("--force", is_flag=True, help="Overwrite existing files of the --out names instead.")
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Jazz bundle [default: the shipped models/jazz].")
 @click.option("--chords", help='Chord symbols, one per bar: "Dm7 G7 Cmaj7 Cmaj7"; "Dm7 G7 | C" splits a bar.')
@@ -353,34 +358,44 @@ def _program(value: str | None) -> int:
 @click.option("--count", type=click.IntRange(1, 100), default=1, show_default=True, help="How many takes.")
 @click.option("--primer", type=click.Path(path_type=Path), help="Start from the phrase in this MIDI/MusicXML/ABC file.")
 @click.option("--instrument", help="Solo instrument: General MIDI program 0-127 or name [default: 66, Tenor Sax].")
+@click.option("--soundfont", type=click.Path(path_type=Path),
+              help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
 @library_errors
-def generate_command(out_path, force, model_dir, chords, backing, bars, tempo, temperature, seed, count, primer, instrument):
-    """Improvise a jazz solo over chords and write it as a MIDI file.
+def generate_command(outs, force, model_dir, chords, backing, bars, tempo, temperature, seed, count, primer, instrument,
+                     soundfont):
+    """Improvise a jazz solo over chords; write it as MIDI, audio, a piano roll or notation.
 
-    The file has a "Melody" track (the solo) and a "Chords" track (comping),
-    exactly --bars bars long. With no options it uses the shipped model and the
-    progression of corpora/jazz/two_five_etudes.abc.
+    Every file of a take holds the solo (the melody) and the comping,
+    exactly --bars bars long. With no options it uses the shipped model and
+    the progression of corpora/jazz/two_five_etudes.abc.
 
     \b
     Examples:
       genapp generate --out solo.mid
+      genapp generate --out solo.mid --out solo.wav --out solo.png --out solo.musicxml
       genapp generate --chords "Dm7 G7 Cmaj7 Cmaj7" --bars 8 --seed 3 --out ii-v-i.mid
       genapp generate --backing tune.mid --count 3 --temperature 0.8 --out take.mid
-      genapp generate --primer lick.mid --instrument Trumpet --out solo.mid
+      genapp generate --primer lick.mid --instrument Trumpet --out solo.wav --soundfont better.sf2
     """
     from genapp import paths, targets
+    from genapp.music.outputs import check_suffix
 
     if chords and backing:
         raise click.UsageError("--chords and --backing exclude each other")
+    outs = list(outs) or [Path("solo.mid")]
+    for out in outs:
+        check_suffix(out)
     program = _program(instrument)
     model_dir = targets.model_source(model_dir, "jazz", "jazz", "genapp train-jazz --out DIR")
     _check_sources([backing] if backing else [], "--backing")
     _check_sources([primer] if primer else [], "--primer")
-    out_targets, note = targets.file_targets(out_path, count, replace=force)
+    sf = _soundfont(soundfont, outs)
+    takes, note = targets.file_targets(outs, count, replace=force)
     if note:
         _say(note)
     from genapp.jazz import JazzModel, progression_from_file, progression_from_text  # imports Keras
-    from genapp.music.midi_out import write_midi
+    from genapp.music.arrangement import Arrangement
+    from genapp.music.outputs import write
 
     model = JazzModel.load(model_dir)
     if chords:
@@ -394,16 +409,77 @@ def generate_command(out_path, force, model_dir, chords, backing, bars, tempo, t
         primer_values, unknown = model.primer_values(str(primer))
         if unknown:
             _say(f"--primer {primer}: {unknown} of its values are unknown to the model and were skipped")
-    for i, target in enumerate(out_targets):
+    for i, files in enumerate(takes):
         take_seed = None if seed is None else seed + i
         solo = model.solo(progression, bars, temperature, take_seed, primer_values)
-        write_midi(target, solo.decoded.notes, solo.chords, progression.tempo, progression.time_signature,
-                   progression.measure_length, program)
+        arrangement = Arrangement.from_solo(solo.decoded.notes, solo.chords, progression.tempo,
+                                            progression.time_signature, progression.measure_length, bars, program)
+        for f in files:
+            write(arrangement, f, sf)
         symbols = " ".join(c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
         more = " ..." if len(solo.chords) > 8 else ""
         relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
-        click.echo(f"wrote {target}: {bars} bars of {progression.time_signature} at {progression.tempo:g} bpm, "
-                   f"{len(solo.decoded.notes)} notes over {symbols}{more} (chords from {progression.source}{relaxed})")
+        click.echo(f"wrote {', '.join(map(str, files))}: {bars} bars of {progression.time_signature} at "
+                   f"{progression.tempo:g} bpm, {len(solo.decoded.notes)} notes over {symbols}{more} "
+                   f"(chords from {progression.source}{relaxed})")
+
+
+def _soundfont(path: Path | None, outs: list[Path]) -> bytes | None:
+    """The SoundFont's bytes when a .wav is asked for (checked before any heavy work), else None."""
+    if not any(o.suffix.lower() == ".wav" for o in outs):
+        if path is not None:
+            raise click.UsageError("--soundfont applies only to .wav outputs")
+        return None
+    from genapp.music.audio import read_soundfont
+
+    return read_soundfont(path)
+
+
+@cli.command("render", context_settings=CONTEXT, short_help="Turn a music file into audio, a piano roll or notation.")
+@click.argument("source")
+@click.argument("outs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite existing output files instead of taking the next free names.")
+@click.option("--soundfont", type=click.Path(path_type=Path),
+              help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
+@click.option("--melody-track", help="Take this track as the melody (a name, or part of one, or its number).")
+@library_errors
+def render_command(source, outs, force, soundfont, melody_track):
+    """Render a MIDI, MusicXML or ABC file (or music21:NAME) as OUTS: .wav, .png, .musicxml, .mxl or .mid.
+
+    A MIDI file sounds as written (all its tracks and instruments); the
+    piano roll and the notation show the melody genapp reads in it, its
+    accompaniment and its chords (see `genapp corpus`).
+
+    \b
+    Examples:
+      genapp render solo.mid solo.wav solo.png
+      genapp render corpora/jazz/blues_for_keras.abc blues.wav blues.musicxml
+      genapp render tune.mid tune.png --melody-track sax
+    """
+    from genapp import targets
+    from genapp.music.outputs import check_suffix
+
+    _check_sources([source], "source")
+    for out in outs:
+        check_suffix(out, "output")
+    sf = _soundfont(soundfont, list(outs))
+    [files], note = targets.file_targets(list(outs), 1, replace=force, what="output")
+    if note:
+        _say(note)
+    from genapp.music.arrangement import Arrangement
+    from genapp.music.corpus import read_cached
+    from genapp.music.outputs import write
+    from genapp.music.reading import MIDI_SUFFIXES
+
+    pieces = read_cached(source, melody_track)
+    if len(pieces) > 1:
+        _say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
+    arrangement = Arrangement.from_piece(pieces[0])
+    is_midi = Path(source).suffix.lower() in MIDI_SUFFIXES
+    source_midi = Path(source).read_bytes() if is_midi else None
+    for f in files:
+        what = write(arrangement, f, sf, source_midi)
+        click.echo(f"wrote {f}: {what}")
 
 
 @cli.command("train-text", context_settings=CONTEXT)

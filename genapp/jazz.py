@@ -7,7 +7,7 @@ nothing of the CLI.
     JazzModel.load(path)                 bundle -> shared layers -> step graph
     progression(...)                     chord symbols or a backing file -> chord per bar
     model.improvise(...)                 sample values until the bars are full
-    decode + write_midi                  values -> notes over the chords -> MIDI
+    decode + music.outputs.write         values -> notes over the chords -> MIDI, WAV, PNG, MusicXML
 """
 
 from __future__ import annotations

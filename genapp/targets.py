@@ -109,35 +109,35 @@ def _numbered(path: Path, k: int) -> Path:
     return path.with_name(f"{path.stem}-{k}{path.suffix}")
 
 
-def file_targets(path: Path, count: int = 1, replace: bool = False, what: str = "--out") -> tuple[list[Path], str | None]:
-    """(the files to write, a note when an existing name was passed over).
+def file_targets(paths: list[Path], count: int = 1, replace: bool = False, what: str = "--out"
+                 ) -> tuple[list[list[Path]], str | None]:
+    """(for each of ``count`` takes, the files to write: one per path in ``paths``; a note when names were passed over).
 
-    One file: ``path`` itself, or when it exists the next free ``NAME-2``,
-    ``NAME-3``...  Several: ``NAME-1``, ``NAME-2``... skipping names already
-    taken.  ``replace`` writes the plain names over whatever is there.
+    The files of one take share a name, so ``solo.mid`` and ``solo.wav`` stay
+    a pair.  One take: the names themselves, or when any exists the next free
+    ``NAME-2``, ``NAME-3``...  Several: ``NAME-1``, ``NAME-2``... skipping
+    numbers already taken by any of the paths.  ``replace`` writes the plain
+    names over whatever is there.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise GenappError(f"{what} {path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise GenappError(f"{what} {path}: no permission to write in {path.parent}")
-    if count == 1:
-        if replace or not path.exists():
-            return [path], None
-        k = 2
-        while _numbered(path, k).exists():
-            k += 1
-        return [_numbered(path, k)], f"{path} exists and is kept; writing {_numbered(path, k)} (--force replaces it)"
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.parent.is_dir():
+            raise GenappError(f"{what} {path}: folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise GenappError(f"{what} {path}: no permission to write in {path.parent}")
+
     if replace:
-        return [_numbered(path, k) for k in range(1, count + 1)], None
-    targets, k, skipped = [], 1, False
-    while len(targets) < count:
-        candidate = _numbered(path, k)
-        if candidate.exists():
+        return ([paths] if count == 1 else [[_numbered(p, k) for p in paths] for k in range(1, count + 1)]), None
+    if count == 1 and not any(p.exists() for p in paths):
+        return [paths], None
+    takes, k, skipped = [], 1 if count > 1 else 2, count == 1
+    while len(takes) < count:
+        take = [_numbered(p, k) for p in paths]
+        if any(p.exists() for p in take):
             skipped = True
         else:
-            targets.append(candidate)
+            takes.append(take)
         k += 1
-    note = f"{_numbered(path, 1).name} and others exist and are kept; writing {targets[0].name} to {targets[-1].name}" \
-        if skipped else None
-    return targets, note
+    first = ", ".join(str(p) for p in takes[0])
+    note = f"existing files are kept; writing {first}{' and on' if count > 1 else ''} (--force replaces them)"
+    return takes, note if skipped else None

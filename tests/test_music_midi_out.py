@@ -8,16 +8,18 @@ import pytest
 from music21 import converter
 
 from genapp.errors import GenappError
+from genapp.music.arrangement import Arrangement
 from genapp.music.midi_out import write_midi
 from genapp.music.piece import ChordSpan, Note
 from genapp.music.theory import parse_progression
 
 CHORDS = [ChordSpan(i * 4.0, 4.0, bar[0]) for i, bar in enumerate(parse_progression("Dm7 G7 Cmaj7 Cmaj7"))]
 MELODY = [Note(0, 1, 62), Note(1, 0.5, 65), Note(1.5, 0.5, 65), Note(4, 2, 71), Note(8, 4, 72), Note(13, 3, 76)]
+SOLO = Arrangement.from_solo(MELODY, CHORDS, tempo=100, time_signature="4/4", measure_length=4.0, bars=4)
 
 
 def test_reads_back_everywhere(tmp_path):
-    path = write_midi(tmp_path / "solo.mid", MELODY, CHORDS, tempo=100)
+    path = write_midi(tmp_path / "solo.mid", SOLO)
     mid = mido.MidiFile(path)
     assert [t.name for t in mid.tracks] == ["genapp", "Melody", "Chords"]
     pm = pretty_midi.PrettyMIDI(str(path))
@@ -31,7 +33,7 @@ def test_reads_back_everywhere(tmp_path):
 
 def test_missing_folder_is_an_error_and_writes_nothing(tmp_path):
     with pytest.raises(GenappError, match="folder .*nowhere does not exist"):
-        write_midi(tmp_path / "nowhere" / "solo.mid", MELODY, CHORDS, tempo=100)
+        write_midi(tmp_path / "nowhere" / "solo.mid", SOLO)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
@@ -39,7 +41,7 @@ def test_read_only_folder(tmp_path):
     (tmp_path / "ro").mkdir()
     os.chmod(tmp_path / "ro", 0o500)
     with pytest.raises(GenappError, match="no permission to write"):
-        write_midi(tmp_path / "ro" / "solo.mid", MELODY, CHORDS, tempo=100)
+        write_midi(tmp_path / "ro" / "solo.mid", SOLO)
 
 
 def test_written_file_gets_ordinary_permissions(tmp_path):
@@ -47,7 +49,7 @@ def test_written_file_gets_ordinary_permissions(tmp_path):
 
     old = os.umask(0o022)
     try:
-        path = write_midi(tmp_path / "solo.mid", MELODY, CHORDS, tempo=100)
+        path = write_midi(tmp_path / "solo.mid", SOLO)
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644

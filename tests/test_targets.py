@@ -140,20 +140,20 @@ def test_bad_paths_are_reported_before_keras_is_imported(tmp_path, photos):
 
 
 def test_file_targets_take_the_next_free_name(tmp_path):
-    out = tmp_path / "solo.mid"
-    assert targets.file_targets(out) == ([out], None)
+    out, wav = tmp_path / "solo.mid", tmp_path / "solo.wav"
+    assert targets.file_targets([out, wav]) == ([[out, wav]], None)
     out.write_bytes(b"mine")
-    (tmp_path / "solo-2.mid").write_bytes(b"mine too")
-    chosen, note = targets.file_targets(out)
-    assert chosen == [tmp_path / "solo-3.mid"]
-    assert note == f"{out} exists and is kept; writing {tmp_path / 'solo-3.mid'} (--force replaces it)"
-    assert targets.file_targets(out, replace=True) == ([out], None)
+    (tmp_path / "solo-2.wav").write_bytes(b"mine too")
+    takes, note = targets.file_targets([out, wav])
+    assert takes == [[tmp_path / "solo-3.mid", tmp_path / "solo-3.wav"]]  # a take's files keep one name
+    assert note == f"existing files are kept; writing {tmp_path / 'solo-3.mid'}, {tmp_path / 'solo-3.wav'} (--force replaces them)"
+    assert targets.file_targets([out], replace=True) == ([[out]], None)
     (tmp_path / "take-2.mid").write_bytes(b"x")
-    chosen, note = targets.file_targets(tmp_path / "take.mid", 3)
-    assert [p.name for p in chosen] == ["take-1.mid", "take-3.mid", "take-4.mid"] and "take-2.mid" not in str(chosen)
-    assert note is not None
+    takes, note = targets.file_targets([tmp_path / "take.mid"], 3)
+    assert [t[0].name for t in takes] == ["take-1.mid", "take-3.mid", "take-4.mid"]
+    assert note is not None and targets.file_targets([tmp_path / "new.mid"], 2)[1] is None
     with pytest.raises(GenappError, match="does not exist"):
-        targets.file_targets(out / "x.mid")
+        targets.file_targets([out / "x.mid"])
 
 
 def test_generate_never_overwrites_without_force(tmp_path, jazz_bundle):
@@ -162,7 +162,7 @@ def test_generate_never_overwrites_without_force(tmp_path, jazz_bundle):
     result = run("generate", "--model", jazz_bundle, "--bars", 2, "--seed", 1, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == b"my own solo"
-    assert result.stderr.strip() == f"{out} exists and is kept; writing {tmp_path / 'solo-2.mid'} (--force replaces it)"
+    assert result.stderr.strip() == f"existing files are kept; writing {tmp_path / 'solo-2.mid'} (--force replaces them)"
     assert result.stdout.startswith(f"wrote {tmp_path / 'solo-2.mid'}: ")
     result = run("generate", "--model", jazz_bundle, "--bars", 2, "--seed", 1, "--out", out, "--force")
     assert result.exit_code == 0 and out.read_bytes() == (tmp_path / "solo-2.mid").read_bytes()

@@ -18,7 +18,7 @@ from pathlib import Path
 from genapp.atomic import atomic_path
 from genapp.music.piece import Piece
 
-PIPELINE_VERSION = 3  # bump whenever reading or melody/harmony detection changes
+PIPELINE_VERSION = 4  # bump whenever reading or melody/harmony detection changes
 
 
 def cache_dir() -> Path:

@@ -61,10 +61,12 @@ class Piece:
     melody_reason: str  # why
     chord_source: str  # "symbols", "accompaniment", "inferred" or "given"
     notes: list[str] = field(default_factory=list)  # what was assumed or repaired
+    backing: list[Note] = field(default_factory=list)  # the other pitched tracks' notes (the accompaniment), if any
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["melody"] = [[n.start, n.duration, n.pitch] for n in self.melody]
+        d["backing"] = [[n.start, n.duration, n.pitch] for n in self.backing]
         d["chords"] = [[c.start, c.duration, c.chord.root, c.chord.quality] for c in self.chords]
         return d
 
@@ -72,5 +74,6 @@ class Piece:
     def from_json(cls, d: dict) -> "Piece":
         d = dict(d)
         d["melody"] = [Note(s, du, p) for s, du, p in d["melody"]]
+        d["backing"] = [Note(s, du, p) for s, du, p in d.get("backing", [])]
         d["chords"] = [ChordSpan(s, du, Chord(r, q)) for s, du, r, q in d["chords"]]
         return cls(**d)

@@ -90,7 +90,7 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     else:
         chords, source = harmony.from_notes(melody, measure_length, measures, use_bass=False, beat=None), "inferred"
     return Piece(name, melody, chords, measure_length, time_signature, tempo, measures, lead.label(), reason,
-                 source, notes)
+                 source, notes, sorted(others, key=lambda n: (n.start, n.pitch)))
 
 
 # ---- MIDI ------------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""MIDI -> WAV audio with a real SoundFont synthesizer, written atomically.
+
+The synthesizer is ``midirenderer`` (a self-contained wheel: a Rust
+SoundFont synthesizer, MIDI bytes + SF2 bytes -> 16-bit stereo PCM WAV at
+48 kHz), chosen by measurement (``benchmarks/render.py``): it needs no
+system library, unlike FluidSynth, and no PortAudio headers, unlike
+tinysoundfont's declared ``pyaudio``.  The default SoundFont is the General
+MIDI one that pretty_midi installs inside its package (TimGM6mb.sf2), so
+nothing is downloaded; ``--soundfont FILE.sf2`` takes a better one.
+
+A SoundFont is checked before use (a RIFF file of form ``sfbk``, of bounded
+size).  Audio of an arrangement ends with ``TAIL_SECONDS`` of release after
+the last bar line, so the last notes ring out instead of stopping dead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from genapp.atomic import atomic_path
+from genapp.errors import GenappError
+
+TAIL_SECONDS = 1.0
+MAX_SOUNDFONT_BYTES = 1 << 30
+
+
+def default_soundfont() -> Path:
+    """The General MIDI SoundFont installed inside pretty_midi's package."""
+    import pretty_midi
+
+    return Path(pretty_midi.__file__).resolve().parent / "TimGM6mb.sf2"
+
+
+def read_soundfont(path: Path | None, what: str = "--soundfont") -> bytes:
+    """A SoundFont's bytes, or GenappError saying why the file is not one."""
+    path = Path(path) if path is not None else default_soundfont()
+    if not path.is_file():
+        raise GenappError(f"{what} {path}: no such file" if not path.exists() else f"{what} {path}: is not a file")
+    size = path.stat().st_size
+    if size > MAX_SOUNDFONT_BYTES:
+        raise GenappError(f"{what} {path}: is {size:,} bytes; genapp reads SoundFonts of at most {MAX_SOUNDFONT_BYTES:,}")
+    data = path.read_bytes()
+    if data[:4] != b"RIFF" or data[8:12] != b"sfbk":
+        raise GenappError(f"{what} {path}: not a SoundFont (expected a .sf2 file, which starts with RIFF....sfbk)")
+    return data
+
+
+def render_wav(midi: bytes, soundfont: bytes, what: str = "--soundfont") -> bytes:
+    """WAV bytes for MIDI bytes; GenappError if the synthesizer refuses either."""
+    import midirenderer
+
+    try:
+        return midirenderer.render_wave_from(soundfont, midi)
+    except (ValueError, RuntimeError, OSError) as e:  # its documented errors, for a SoundFont or MIDI it cannot use
+        first = str(e).strip().splitlines()[0][:200] if str(e).strip() else "no reason given"
+        raise GenappError(f"{what}: the synthesizer could not render with this SoundFont ({first})") from None
+
+
+def write_wav(path: Path, midi: bytes, soundfont: bytes) -> Path:
+    """Render and write atomically (the folder must exist)."""
+    path = Path(path)
+    audio = render_wav(midi, soundfont)
+    with atomic_path(path, suffix=".wav") as tmp:
+        tmp.write_bytes(audio)
+    return path

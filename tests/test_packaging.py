@@ -96,7 +96,8 @@ def test_every_command_runs_from_a_wheel_in_a_fresh_environment(wheel, tmp_path)
     assert Path(where.stdout.strip()).is_relative_to(site), where.stdout
     genapp = env_dir / "bin" / "genapp"
     for args, check in [
-        (["generate", "--bars", "2", "--seed", "1", "--out", "solo.mid"], lambda out: out.startswith("wrote solo.mid: 2 bars")),
+        (["generate", "--bars", "2", "--seed", "1", "--out", "solo.mid", "--out", "solo.wav"],
+         lambda out: out.startswith("wrote solo.mid, solo.wav: 2 bars")),
         (["dino-names", "--count", "3", "--seed", "1"], lambda out: len(out.splitlines()) == 3),
         (["write", "--length", "20", "--seed", "1"], lambda out: len(out) >= 20),
         (["corpus", "music21:leadSheet/fosterBrownHair"], lambda out: "total: 1 pieces" in out),
@@ -104,4 +105,4 @@ def test_every_command_runs_from_a_wheel_in_a_fresh_environment(wheel, tmp_path)
         result = subprocess.run([str(genapp), *args], capture_output=True, text=True, cwd=work, env=env, timeout=300)
         assert result.returncode == 0, (args, result.stderr[-2000:])
         assert check(result.stdout), (args, result.stdout)
-    assert (work / "solo.mid").is_file()
+    assert (work / "solo.mid").is_file() and (work / "solo.wav").stat().st_size > 100_000

@@ -25,10 +25,11 @@ MAX_SOUNDFONT_BYTES = 1 << 30
 
 
 def default_soundfont() -> Path:
-    """The General MIDI SoundFont installed inside pretty_midi's package."""
-    import pretty_midi
+    """The General MIDI SoundFont installed inside pretty_midi's package (found without importing it)."""
+    import importlib.util
 
-    return Path(pretty_midi.__file__).resolve().parent / "TimGM6mb.sf2"
+    spec = importlib.util.find_spec("pretty_midi")
+    return Path(spec.origin).resolve().parent / "TimGM6mb.sf2"
 
 
 def read_soundfont(path: Path | None, what: str = "--soundfont") -> bytes:

@@ -32,6 +32,7 @@ def _note_name(pitch: int) -> str:
 def draw(arrangement: Arrangement, path: Path) -> int:
     """Write the piano roll to ``path`` atomically; return the number of note rectangles drawn."""
     from matplotlib.figure import Figure  # no pyplot: no screen, no global state, a faster import
+    from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle
 
     a = arrangement
@@ -45,12 +46,11 @@ def draw(arrangement: Arrangement, path: Path) -> int:
     for r, ax in enumerate(axes[:, 0]):
         start, stop = r * BARS_PER_ROW * bar, min((r + 1) * BARS_PER_ROW, a.measures) * bar  # quarter notes
         for notes, colour in ((a.comping, COMPING_COLOUR), (a.melody, MELODY_COLOUR)):
-            for n in notes:
-                if n.start < stop and n.end > start:
-                    x0, x1 = max(n.start, start), min(n.end, stop)
-                    ax.add_patch(Rectangle((x0 / bar, n.pitch - 0.4), (x1 - x0) / bar, 0.8, facecolor=colour,
-                                           edgecolor="black", linewidth=0.3))
-                    drawn += 1
+            boxes = [Rectangle((max(n.start, start) / bar, n.pitch - 0.4), (min(n.end, stop) - max(n.start, start)) / bar, 0.8)
+                     for n in notes if n.start < stop and n.end > start]
+            # one collection per colour draws far faster than a patch per note
+            ax.add_collection(PatchCollection(boxes, facecolor=colour, edgecolor="black", linewidth=0.3))
+            drawn += len(boxes)
         for b in range(int(start // bar), int(stop // bar) + 1):
             ax.axvline(b, color="grey", linewidth=0.6)
         for k, span in enumerate(a.chords):

@@ -73,14 +73,6 @@ def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def is_bundle_of(path: Path, kind: str) -> bool:
-    """True when ``path`` is a folder holding only bundle parts, with a genapp config.json of ``kind``."""
-    try:
-        return read_bundle_config(path, require_all=False).get("kind") == kind
-    except GenappError:
-        return False
-
-
 def check_replaceable(path: Path, kind: str) -> None:
     """GenappError unless ``path`` is absent, an empty folder, or a bundle of ``kind`` and nothing else."""
     path = Path(path)

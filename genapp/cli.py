@@ -377,7 +377,7 @@ def generate_command(outs, force, model_dir, chords, backing, bars, tempo, tempe
       genapp generate --backing tune.mid --count 3 --temperature 0.8 --out take.mid
       genapp generate --primer lick.mid --instrument Trumpet --out solo.wav --soundfont better.sf2
     """
-    from genapp import paths, targets
+    from genapp import targets
     from genapp.music.outputs import check_suffix
 
     if chords and backing:
@@ -393,9 +393,17 @@ def generate_command(outs, force, model_dir, chords, backing, bars, tempo, tempe
     takes, note = targets.file_targets(outs, count, replace=force)
     if note:
         _say(note)
+    from genapp.music.outputs import Renderer
+
+    with Renderer({o.suffix for o in outs}, sf) as renderer:  # starts loading the drawing libraries now
+        _generate_takes(renderer, takes, model_dir, chords, backing, bars, tempo, temperature, seed, primer, program)
+
+
+def _generate_takes(renderer, takes, model_dir, chords, backing, bars, tempo, temperature, seed, primer, program):
+    """Generate each take and write its files; one summary line per take on stdout."""
+    from genapp import paths
     from genapp.jazz import JazzModel, progression_from_file, progression_from_text  # imports Keras
     from genapp.music.arrangement import Arrangement
-    from genapp.music.outputs import write
 
     model = JazzModel.load(model_dir)
     if chords:
@@ -414,8 +422,7 @@ def generate_command(outs, force, model_dir, chords, backing, bars, tempo, tempe
         solo = model.solo(progression, bars, temperature, take_seed, primer_values)
         arrangement = Arrangement.from_solo(solo.decoded.notes, solo.chords, progression.tempo,
                                             progression.time_signature, progression.measure_length, bars, program)
-        for f in files:
-            write(arrangement, f, sf)
+        renderer.write_take(arrangement, files)
         symbols = " ".join(c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
         more = " ..." if len(solo.chords) > 8 else ""
         relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
@@ -468,18 +475,18 @@ def render_command(source, outs, force, soundfont, melody_track):
         _say(note)
     from genapp.music.arrangement import Arrangement
     from genapp.music.corpus import read_cached
-    from genapp.music.outputs import write
+    from genapp.music.outputs import Renderer
     from genapp.music.reading import MIDI_SUFFIXES
 
-    pieces = read_cached(source, melody_track)
-    if len(pieces) > 1:
-        _say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
-    arrangement = Arrangement.from_piece(pieces[0])
-    is_midi = Path(source).suffix.lower() in MIDI_SUFFIXES
-    source_midi = Path(source).read_bytes() if is_midi else None
-    for f in files:
-        what = write(arrangement, f, sf, source_midi)
-        click.echo(f"wrote {f}: {what}")
+    with Renderer({o.suffix for o in outs}, sf) as renderer:
+        pieces = read_cached(source, melody_track)
+        if len(pieces) > 1:
+            _say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
+        arrangement = Arrangement.from_piece(pieces[0])
+        is_midi = Path(source).suffix.lower() in MIDI_SUFFIXES
+        source_midi = Path(source).read_bytes() if is_midi else None
+        for f, what in renderer.write_take(arrangement, files, source_midi):
+            click.echo(f"wrote {f}: {what}")
 
 
 @cli.command("train-text", context_settings=CONTEXT)

@@ -201,11 +201,9 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None,
-                  optimizer: keras.optimizers.Optimizer | None = None) -> None:
-    """Adam with the settings' clipping (or ``optimizer``, to share one); the loss defaults to cross-entropy summed over time steps."""
-    if optimizer is None:
-        optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
+def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None) -> None:
+    """Adam with the settings' clipping; the loss defaults to cross-entropy summed over time steps."""
+    optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
     model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index))
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from genapp import bundle as bundles
-from genapp.names import NamesModel, train_names
+from genapp.names import train_names
 from genapp.nn.charlm import sequence_log_probs
 from genapp.text.corpus import read_names, split_names
 from genapp.text.dataset import names_to_arrays

@@ -15,6 +15,8 @@ the last bar line, so the last notes ring out instead of stopping dead.
 
 from __future__ import annotations
 
+import io
+import wave
 from pathlib import Path
 
 from genapp.atomic import atomic_path
@@ -57,10 +59,11 @@ def render_wav(midi: bytes, soundfont: bytes, what: str = "--soundfont") -> byte
         raise GenappError(f"{what}: the synthesizer could not render with this SoundFont ({first})") from None
 
 
-def write_wav(path: Path, midi: bytes, soundfont: bytes) -> Path:
-    """Render and write atomically (the folder must exist)."""
+def write_wav(path: Path, midi: bytes, soundfont: bytes) -> float:
+    """Render and write atomically (the folder must exist); return the audio's length in seconds."""
     path = Path(path)
     audio = render_wav(midi, soundfont)
     with atomic_path(path, suffix=".wav") as tmp:
         tmp.write_bytes(audio)
-    return path
+    with wave.open(io.BytesIO(audio)) as w:
+        return w.getnframes() / w.getframerate()

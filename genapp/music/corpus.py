@@ -14,7 +14,6 @@ is an error.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import signal
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genapp.errors import GenappError, Interrupted
+from genapp.processes import start_pool
 from genapp.music import cache
 from genapp.music.piece import Piece
 from genapp.music.reading import CORPUS_PREFIX, SUFFIXES, PieceError, read_source, reader_failed
@@ -185,18 +185,6 @@ def load_corpus(
     return result
 
 
-def _start_pool(n: int):
-    """``n`` spawned reader processes, born ignoring Ctrl-C (an ignored signal stays ignored across exec)."""
-    context = mp.get_context("spawn")  # no Keras/JAX state is forked
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        return context.Pool(n, initializer=_worker_start)
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
-
-
 def _parse_all(todo: list[str], melody_track, workers, time_limit):
     """Yield (source, pieces JSON or None, reason) for each source, in order, in parallel where it helps.
 
@@ -209,7 +197,7 @@ def _parse_all(todo: list[str], melody_track, workers, time_limit):
         for job in jobs:
             yield _parse_one(job)
         return
-    pool = _start_pool(n)
+    pool = start_pool(n, _worker_start)
     try:
         yield from pool.imap(_parse_one, jobs)
     finally:

@@ -10,10 +10,17 @@ Every file is written atomically; ``write`` returns a short description
 of what it wrote.  ``source_midi`` (the bytes of a MIDI file being
 rendered) is what the audio plays when given: a user's own file sounds as
 written, all its tracks and instruments included.
+
+``Renderer`` is how the command line writes: the piano roll and the
+notation need matplotlib and music21, about a second of imports, so a
+helper process is started as soon as the outputs are known and loads them
+while the model loads and generates (two cores work at once); it then draws
+those files while the main process writes the MIDI and the audio.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 from genapp.errors import GenappError
@@ -21,6 +28,8 @@ from genapp.music.arrangement import Arrangement
 
 FORMATS = {".mid": "MIDI", ".midi": "MIDI", ".wav": "WAV audio", ".png": "piano roll", ".musicxml": "MusicXML",
            ".mxl": "compressed MusicXML"}
+HELPED = (".png", ".musicxml", ".mxl")  # written by the helper process
+HELPER_TIME_LIMIT = 600  # seconds for one file in the helper
 
 
 def check_suffix(path: Path, what: str = "--out") -> None:
@@ -47,8 +56,8 @@ def write(arrangement: Arrangement, path: Path, soundfont: bytes | None = None, 
 
         tail = audio.TAIL_SECONDS * arrangement.tempo / 60  # in quarter notes
         midi = source_midi if source_midi is not None else midi_bytes(arrangement, tail)
-        audio.write_wav(path, midi, soundfont if soundfont is not None else audio.read_soundfont(None))
-        return "WAV audio"
+        seconds = audio.write_wav(path, midi, soundfont if soundfont is not None else audio.read_soundfont(None))
+        return f"WAV audio, {seconds:.1f} s"
     if suffix == ".png":
         from genapp.music.pianoroll import draw
 
@@ -57,3 +66,52 @@ def write(arrangement: Arrangement, path: Path, soundfont: bytes | None = None, 
 
     write_musicxml(path, arrangement)
     return FORMATS[suffix]
+
+
+def _warm_up(suffixes: frozenset[str]) -> None:
+    """In the helper process: load what the formats to come need (matplotlib, music21), before any is asked for."""
+    if ".png" in suffixes:
+        import matplotlib.figure  # noqa: F401
+
+        from genapp.music import pianoroll  # noqa: F401
+    if suffixes & {".musicxml", ".mxl"}:
+        import music21  # noqa: F401
+
+        from genapp.music import notation  # noqa: F401
+
+
+class Renderer:
+    """Writes files in every format; the helper formats in a helper process started at once (see the module docstring).
+
+    Use as a context manager; ``write_take`` returns once every file of the
+    take is written, with (path, description) pairs, and re-raises any
+    ``GenappError`` the helper met.  Leaving the block stops the helper.
+    """
+
+    def __init__(self, suffixes, soundfont: bytes | None = None):
+        from genapp.processes import start_pool
+
+        self.soundfont = soundfont
+        helped = frozenset(s.lower() for s in suffixes) & set(HELPED)
+        self.pool = start_pool(1, _warm_up, (helped,)) if helped else None
+
+    def write_take(self, arrangement: Arrangement, paths: list[Path], source_midi: bytes | None = None
+                   ) -> list[tuple[Path, str]]:
+        pending = {p: self.pool.apply_async(write, (arrangement, p)) for p in paths
+                   if self.pool is not None and Path(p).suffix.lower() in HELPED}
+        done = {p: write(arrangement, p, self.soundfont, source_midi) for p in paths if p not in pending}
+        for p, result in pending.items():
+            try:
+                done[p] = result.get(timeout=HELPER_TIME_LIMIT)
+            except multiprocessing.TimeoutError:
+                raise GenappError(f"{p}: took longer than {HELPER_TIME_LIMIT} s to draw") from None
+        return [(p, done[p]) for p in paths]
+
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+

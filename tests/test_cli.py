@@ -3,19 +3,24 @@
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from genapp.cli import cli
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+from run_cli import one_line_error, run
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-h"], ["dino-names", "--help"], ["dino-names", "-h"]])
-def test_help(args):
+def _commands():
+    from genapp.cli import cli
+
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"]] + [[c, flag] for c in _commands() for flag in ("--help", "-h")])
+def test_every_command_has_help_with_examples(args):
     result = run(*args)
-    assert result.exit_code == 0 and "Usage: " in result.output and "Example" in result.output
+    assert result.exit_code == 0 and "Usage: " in result.output and "Example" in result.output, result.output
+
+
+def test_the_commands_are_the_documented_ones():
+    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "train-jazz", "train-text", "write"]
 
 
 def test_prints_count_names_one_per_line_capitalised(tiny_bundle):
@@ -57,12 +62,6 @@ def test_unknown_prefix_and_score_characters(tiny_bundle):
     assert result.exit_code == 1 and result.stderr.startswith("Error: --score 't-rex': characters the model never saw")
 
 
-def _one_line_error(result):
-    assert result.exit_code == 1, result.output
-    assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
-    return result.stderr.strip()
-
-
 @pytest.mark.parametrize(
     "content, reason",
     [(None, "no such file"), (b"", "is empty; expected UTF-8 text"), (b"\n \n", "is empty; expected UTF-8 text"),
@@ -74,7 +73,7 @@ def test_bad_corpus_leaves_no_model(tmp_path, content, reason):
     if content is not None:
         corpus.write_bytes(content)
     out = tmp_path / "model"
-    line = _one_line_error(run("dino-names", "--train", "--corpus", str(corpus), "--model", str(out), "--epochs", "1"))
+    line = one_line_error(run("dino-names", "--train", "--corpus", str(corpus), "--model", str(out), "--epochs", "1"))
     assert line == f"Error: {'--corpus' if content is None else 'corpus'} {corpus}: {reason}"
     assert list(tmp_path.iterdir()) == ([corpus] if content is not None else [])
 
@@ -82,7 +81,7 @@ def test_bad_corpus_leaves_no_model(tmp_path, content, reason):
 def test_model_path_that_is_a_file(tmp_path):
     f = tmp_path / "model.keras"
     f.write_text("")
-    line = _one_line_error(run("dino-names", "--model", str(f)))
+    line = one_line_error(run("dino-names", "--model", str(f)))
     assert line == f"Error: --model {f}: is a file; expected a model bundle folder"
 
 
@@ -90,12 +89,12 @@ def test_partial_and_mismatched_bundles(tmp_path, tiny_bundle):
     partial = tmp_path / "partial"
     shutil.copytree(tiny_bundle, partial)
     (partial / "model.keras").unlink()
-    line = _one_line_error(run("dino-names", "--model", str(partial)))
+    line = one_line_error(run("dino-names", "--model", str(partial)))
     assert line == f"Error: model bundle {partial}: incomplete, missing model.keras; retrain it or point to another folder"
     mixed = tmp_path / "mixed"
     shutil.copytree(tiny_bundle, mixed)
     (mixed / "vocab.json").write_text((mixed / "vocab.json").read_text().replace('"a"', '"á"'))
-    assert "vocab.json does not match config.json" in _one_line_error(run("dino-names", "--model", str(mixed)))
+    assert "vocab.json does not match config.json" in one_line_error(run("dino-names", "--model", str(mixed)))
 
 
 def test_training_options_need_train(tiny_bundle):
@@ -105,7 +104,7 @@ def test_training_options_need_train(tiny_bundle):
 
 def test_a_missing_model_is_an_error_not_a_training_run(tmp_path, tiny_corpus):
     out = tmp_path / "dinoss"
-    line = _one_line_error(run("dino-names", "--model", str(out), "--count", "2"))
+    line = one_line_error(run("dino-names", "--model", str(out), "--count", "2"))
     assert line.startswith(f"Error: --model {out}: no such model folder; genapp's shipped models are in ")
     assert line.endswith("(dinos, jazz, text), and `genapp dino-names --train --model DIR` trains a new one")
     assert not out.exists()

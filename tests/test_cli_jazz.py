@@ -6,25 +6,14 @@ import shutil
 import mido
 import pretty_midi
 import pytest
-from click.testing import CliRunner
 from music21 import converter
 
-from genapp.cli import cli
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+from run_cli import run
 
 
 def error_line(result, code=1):
     assert result.exit_code == code, result.output
     return result.stderr.strip().splitlines()[-1]
-
-
-@pytest.mark.parametrize("command", ["train-jazz", "generate", "corpus"])
-def test_help(command):
-    result = run(command, "--help")
-    assert result.exit_code == 0 and "Example" in result.output
 
 
 def test_generate_writes_exactly_the_bars_on_named_tracks(tmp_path, jazz_bundle):

@@ -248,9 +248,13 @@ def test_clipping():
 
 def test_sampling_is_seeded_and_stops_at_the_end_token():
     _, _, _, p = _problem("lstm", n_x=4, n_y=4)
-    a = ref.sample(p, 4, end_index=1, rng=np.random.default_rng(7), max_length=30)
-    b = ref.sample(p, 4, end_index=1, rng=np.random.default_rng(7), max_length=30)
-    assert a == b and (a[-1] == 1 or len(a) == 30)
+    runs = [ref.sample(p, 4, end_index=1, rng=np.random.default_rng(seed), max_length=30) for seed in (7, 7, 8, 9)]
+    assert runs[0] == runs[1] and runs[0] != runs[2]  # the seed decides the sequence
+    ended = [r for r in runs if len(r) < 30]
+    assert ended, "with 4 symbols, some run reaches the end token within 30 steps"
+    assert all(r[-1] == 1 and 1 not in r[:-1] for r in ended)  # it stops right after the end token, never earlier
+    capped = ref.sample(p, 4, end_index=99, rng=np.random.default_rng(7), max_length=5)
+    assert len(capped) == 5  # no end token possible: max_length stops it
 
 
 # ---- genapp's shipped models are the reference's equations -------------------------------------

@@ -3,9 +3,8 @@
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
-from genapp.cli import cli
+from run_cli import run
 from genapp.errors import GenappError
 from genapp.textgen import TextModel, train_text
 from genapp.training import TrainSettings
@@ -13,10 +12,6 @@ from genapp.training import TrainSettings
 TEXT = """The cat sat on the mat. The dog sat on the log. A pear salad is a salad of pears.
 The cat ate the pear. The dog ate the salad. Is the cat on the mat? Yes, the cat is on the mat!
 """ * 6
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

@@ -144,7 +144,7 @@ def main() -> None:
     bare = wall([sys.executable, "-c", "import keras"], {"KERAS_BACKEND": "jax"})
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "solo.mid"
-        gen = wall([sys.executable, "-c", "import cli; cli.main()", "generate", "--out", str(out), "--seed", "1"])
+        gen = wall([sys.executable, "-m", "genapp.cli", "generate", "--out", str(out), "--seed", "1"])
     startup = table(["`import keras` (s)", "`genapp generate --out solo.mid` (s)", "ratio (target <= 1.5)"],
                     [[bare, gen, gen / bare]])
     music = table(["statistic", "20 generated solos (mean)", "training corpus (mean per piece)"], music_statistics())

@@ -21,7 +21,8 @@ from common import record, table, wall
 from ngram import best_ngram
 
 from genapp import paths
-from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, nats_per_symbol, train_names
+from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, train_names
+from genapp.nn.charlm import nats_per_symbol
 from genapp.text.corpus import read_names, split_names
 from genapp.text.dataset import names_to_arrays
 
@@ -67,7 +68,7 @@ def main() -> None:
     for backend in ("jax", "tensorflow"):
         env = {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
         bare = wall([sys.executable, "-c", "import keras"], env)
-        tool = wall([sys.executable, "-c", "import cli; cli.main()", "dino-names", "--seed", "1"], env)
+        tool = wall([sys.executable, "-m", "genapp.cli", "dino-names", "--seed", "1"], env)
         speed_rows.append([backend, bare, tool, tool / bare])
     speed = table(["backend", "import keras (s)", "genapp dino-names (s)", "ratio (target <= 1.3)"], speed_rows)
 

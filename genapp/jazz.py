@@ -3,11 +3,11 @@
 The library behind ``genapp train-jazz`` and ``genapp generate``; it knows
 nothing of the CLI.
 
-    train_jazz(sources, out_dir, ...)    corpus -> values -> windows -> fit -> bundle
-    JazzModel.load(path)                 bundle -> shared layers -> step graph
-    progression(...)                     chord symbols or a backing file -> chord per bar
-    model.improvise(...)                 sample values until the bars are full
-    decode + music.outputs.write         values -> notes over the chords -> MIDI, WAV, PNG, MusicXML
+    train_jazz(sources, out_dir, ...)       corpus -> values -> windows -> fit -> bundle (checkpointed)
+    JazzModel.load(path)                    bundle -> shared layers -> step graph
+    progression_from_text / _from_file      chord symbols or a backing file -> chords bar by bar
+    model.solo(progression, bars, ...)      improvise (sample values until the bars are full) -> decode to notes
+    music.arrangement + music.outputs       notes over the chords -> MIDI, WAV, PNG, MusicXML
 """
 
 from __future__ import annotations

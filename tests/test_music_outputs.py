@@ -177,6 +177,8 @@ def test_bad_outputs_are_refused_before_the_model_loads(tmp_path, jazz_bundle):
     assert line == f"Error: --soundfont {tmp_path / 'none.sf2'}: no such file"
     result = run("generate", "--model", jazz_bundle, "--out", tmp_path / "s.mid", "--soundfont", tmp_path / "none.sf2")
     assert result.exit_code == 2 and result.stderr.strip().splitlines()[-1] == "Error: --soundfont applies only to .wav outputs"
+    line = one_line_error(run("render", "music21:leadSheet/fosterBrownHair", tmp_path / "nowhere" / "x.wav"))
+    assert line == f"Error: output {tmp_path / 'nowhere' / 'x.wav'}: folder {tmp_path / 'nowhere'} does not exist"
     empty = tmp_path / "empty.mid"
     from midi_files import write
 

@@ -474,12 +474,12 @@ def render_command(source, outs, force, soundfont, melody_track):
     if note:
         _say(note)
     from genapp.music.arrangement import Arrangement
-    from genapp.music.corpus import read_cached
+    from genapp.music.corpus import read_with_backing
     from genapp.music.outputs import Renderer
     from genapp.music.reading import MIDI_SUFFIXES
 
     with Renderer({o.suffix for o in outs}, sf) as renderer:
-        pieces = read_cached(source, melody_track)
+        pieces = read_with_backing(source, melody_track)
         if len(pieces) > 1:
             _say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
         arrangement = Arrangement.from_piece(pieces[0])

@@ -82,9 +82,9 @@ def _read_list(path: Path) -> list[str]:
     return names
 
 
-def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | None, str | None]:
-    """(source, melody track, time limit) -> (source, pieces as JSON, or the reason it failed, in words)."""
-    source, melody_track, limit = args
+def _parse_one(args: tuple) -> tuple[str, list[dict] | None, str | None]:
+    """(source, melody track, time limit[, keep backing]) -> (source, pieces as JSON, or the reason it failed, in words)."""
+    source, melody_track, limit, *keep = args
 
     def timeout(signum, frame):
         raise TimeoutError
@@ -94,7 +94,7 @@ def _parse_one(args: tuple[str, str | None, int]) -> tuple[str, list[dict] | Non
         previous = signal.signal(signal.SIGALRM, timeout)
         signal.alarm(limit)
     try:
-        return source, [p.to_json() for p in read_source(source, melody_track)], None
+        return source, [p.to_json() for p in read_source(source, melody_track, bool(keep and keep[0]))], None
     except PieceError as e:
         return source, None, e.reason
     except TimeoutError:
@@ -124,6 +124,17 @@ def _lookup(source: str, melody_track: str | None) -> tuple[str | None, list[Pie
     digest = cache.source_digest(source)
     k = cache.key(digest, melody_track) if digest else None
     return k, (cache.load(k) if k else None)
+
+
+def read_with_backing(source: str, melody_track: str | None = None) -> list[Piece]:
+    """One source's pieces with their accompaniment notes (for rendering), read now under the time limit.
+
+    Not cached: the cache holds what training needs, and stays small.
+    """
+    _, found, reason = _parse_one((source, melody_track, TIME_LIMIT, True))
+    if found is None:
+        raise PieceError(source, reason)
+    return [Piece.from_json(p) for p in found]
 
 
 def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:

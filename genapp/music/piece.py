@@ -61,7 +61,7 @@ class Piece:
     melody_reason: str  # why
     chord_source: str  # "symbols", "accompaniment", "inferred" or "given"
     notes: list[str] = field(default_factory=list)  # what was assumed or repaired
-    backing: list[Note] = field(default_factory=list)  # the other pitched tracks' notes (the accompaniment), if any
+    backing: list[Note] = field(default_factory=list)  # the other pitched tracks' notes, when read for rendering
 
     def to_json(self) -> dict:
         d = asdict(self)

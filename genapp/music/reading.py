@@ -40,10 +40,14 @@ MAX_MEASURES = 4000  # more than any real tune; a file claiming more is corrupt
 DEFAULT_TEMPO = 120.0
 
 
-def read_source(source: str, melody_track: str | None = None) -> list[Piece]:
-    """One source (file path or music21:NAME) -> its pieces (an ABC collection may hold several)."""
+def read_source(source: str, melody_track: str | None = None, backing: bool = False) -> list[Piece]:
+    """One source (file path or music21:NAME) -> its pieces (an ABC collection may hold several).
+
+    ``backing`` keeps the other tracks' notes in ``Piece.backing`` (for rendering; training needs only the
+    melody and chords, and the cache stays small without them).
+    """
     if source.startswith(CORPUS_PREFIX):
-        return _read_music21(source, melody_track)
+        return _read_music21(source, melody_track, backing)
     path = Path(source)
     if not path.exists():
         raise PieceError(source, "no such file")
@@ -54,15 +58,15 @@ def read_source(source: str, melody_track: str | None = None) -> list[Piece]:
     suffix = path.suffix.lower()
     if suffix in MIDI_SUFFIXES:
         limits.check_midi(path)
-        return [_read_midi(path, melody_track)]
+        return [_read_midi(path, melody_track, backing)]
     if suffix in MUSIC21_SUFFIXES:
         limits.check_abc(path) if suffix == ".abc" else limits.check_xml(path)
-        return _read_music21(source, melody_track)
+        return _read_music21(source, melody_track, backing)
     raise PieceError(source, f"unknown kind of file {suffix or '(no suffix)'!r}; accepted: {', '.join(SUFFIXES)}")
 
 
 def assemble(name: str, tracks: list[Track], measure_length: float, time_signature: str, tempo: float,
-             symbols: list[tuple[float, Chord]], melody_track: str | None, notes: list[str]) -> Piece:
+             symbols: list[tuple[float, Chord]], melody_track: str | None, notes: list[str], backing: bool = False) -> Piece:
     """Tracks -> Piece: choose the melody, flatten it, find the harmony."""
     if not any(t.notes for t in tracks):
         raise PieceError(name, "has no notes")
@@ -90,13 +94,13 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     else:
         chords, source = harmony.from_notes(melody, measure_length, measures, use_bass=False, beat=None), "inferred"
     return Piece(name, melody, chords, measure_length, time_signature, tempo, measures, lead.label(), reason,
-                 source, notes, sorted(others, key=lambda n: (n.start, n.pitch)))
+                 source, notes, sorted(others, key=lambda n: (n.start, n.pitch)) if backing else [])
 
 
 # ---- MIDI ------------------------------------------------------------------------------------
 
 
-def _read_midi(path: Path, melody_track: str | None) -> Piece:
+def _read_midi(path: Path, melody_track: str | None, backing: bool = False) -> Piece:
     """A MIDI file (already checked by ``limits.check_midi``) -> Piece, through pretty_midi."""
     import pretty_midi  # imported here: `genapp --help` need not load it
 
@@ -130,7 +134,7 @@ def _read_midi(path: Path, melody_track: str | None) -> Piece:
         end = seconds_to_quarters(np.array([n.end for n in kept]), times, tempi, pm.resolution)  # (k,)
         track_notes = [Note(float(s), float(e - s), n.pitch) for n, s, e in zip(kept, start, end)]
         tracks.append(Track(i, label, None if inst.is_drum else inst.program, inst.is_drum, track_notes))
-    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, [], melody_track, notes)
+    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, [], melody_track, notes, backing)
 
 
 def seconds_to_quarters(seconds: np.ndarray, times: np.ndarray, tempi: np.ndarray, resolution: int) -> np.ndarray:
@@ -152,7 +156,7 @@ def seconds_to_quarters(seconds: np.ndarray, times: np.ndarray, tempi: np.ndarra
 # ---- MusicXML, ABC, music21 corpus ---------------------------------------------------------
 
 
-def _read_music21(source: str, melody_track: str | None) -> list[Piece]:
+def _read_music21(source: str, melody_track: str | None, backing: bool = False) -> list[Piece]:
     from music21 import converter, corpus, stream
 
     try:
@@ -174,7 +178,7 @@ def _read_music21(source: str, melody_track: str | None) -> list[Piece]:
     for k, score in enumerate(scores, start=1):
         name = source if len(scores) == 1 else f"{source}#{k}"
         try:
-            pieces.append(_score_to_piece(name, score, melody_track))
+            pieces.append(_score_to_piece(name, score, melody_track, backing))
         except PieceError as e:
             errors.append(e)
     if not pieces:
@@ -194,7 +198,7 @@ def bundled_path(work: str) -> Path | None:
     return Path(found) if found else None
 
 
-def _score_to_piece(name: str, score, melody_track: str | None) -> Piece:
+def _score_to_piece(name: str, score, melody_track: str | None, backing: bool = False) -> Piece:
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
     from music21 import meter, note, tempo
@@ -234,7 +238,7 @@ def _score_to_piece(name: str, score, melody_track: str | None) -> Piece:
             continue
         root = cs.root().pitchClass
         symbols.append((float(cs.offset) + shift, Chord(root, nearest_quality(root, {p.pitchClass for p in cs.pitches}))))
-    return assemble(name, tracks, measure_length, signature, bpm, symbols, melody_track, notes)
+    return assemble(name, tracks, measure_length, signature, bpm, symbols, melody_track, notes, backing)
 
 
 def _pickup(part, measure_length: float) -> float:

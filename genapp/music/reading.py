@@ -112,7 +112,9 @@ def _read_midi(path: Path, melody_track: str | None, backing: bool = False) -> P
     except Exception as e:  # mido/pretty_midi raise many types on broken files
         raise PieceError(name, reader_failed(e, "the MIDI reader")) from None
     notes: list[str] = []
-    if path.read_bytes()[8:10] == b"\x00\x02":
+    with open(path, "rb") as f:
+        midi_format = f.read(10)[8:10]  # the header's format field; the file itself was read by limits.check_midi
+    if midi_format == b"\x00\x02":
         notes.append("type 2 file: its tracks were read as playing together")
     if pm.time_signature_changes:
         ts = pm.time_signature_changes[0]

@@ -1,7 +1,7 @@
 """JAX or TensorFlow as genapp's default Keras backend: measured side by side.
 
 For each backend, in fresh processes: the bare ``import keras`` time, and the
-training of the default names model (``genapp.names`` defaults, seed 0) on
+training of the default names model (``genapp.config`` "names" preset, seed 0) on
 corpora/dinos.txt to its best held-out loss: first epoch (with the compile),
 later epochs, whole run.
 
@@ -24,7 +24,7 @@ def child() -> None:
     import keras
 
     from genapp import paths
-    from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, train_names
+    from genapp.products.names import train_names
 
     marks = []
 
@@ -33,7 +33,7 @@ def child() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        m = train_names(paths.default_names_corpus(), f"{tmp}/m", DEFAULT_CONFIG, DEFAULT_SETTINGS, say)
+        m = train_names(paths.default_names_corpus(), f"{tmp}/m", say=say)
         total = time.perf_counter() - t
     epochs = m.bundle.training["epochs_run"]
     ends = marks[1 : 1 + epochs]  # marks[0] is the "training a ..." note before fit
@@ -63,7 +63,7 @@ def main() -> None:
         rows,
     )
     body += (
-        "\n\nOne fresh process per backend trains the default names model (`genapp dino-names --train`"
+        "\n\nOne fresh process per backend trains the default names model (`genapp train-names`"
         " settings, seed 0) on corpora/dinos.txt; the whole run includes building the model, the first-step"
         " compile, early stopping and writing the bundle."
     )

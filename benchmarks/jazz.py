@@ -34,9 +34,15 @@ M, TX, N_VALUES, UNITS, EPOCHS_TIMED = 60, 30, 90, 64, 5
 def speed_child() -> None:
     import keras
 
-    from genapp.music.dataset import one_hot
-    from genapp.nn.jazz_lstm import JazzConfig, build_layers, fused_model, unrolled_model
-    from genapp.training import TrainSettings, compile_model
+    from genapp.config import TrainSettings
+    from genapp.data.sequences import one_hot
+    from genapp.nn.jazz_lstm import (
+        JazzConfig,
+        build_layers,
+        fused_model,
+        unrolled_model,
+    )
+    from genapp.training import compile_model
 
     cfg = JazzConfig(N_VALUES, UNITS, TX)
     rng = np.random.default_rng(0)
@@ -64,16 +70,18 @@ def speed_child() -> None:
 
 
 def convergence() -> tuple[float, float, int]:
+    from genapp.config import JazzConfig, TrainSettings
+    from genapp.data.sequences import one_hot, shift_right
     from genapp.music.corpus import load_corpus
-    from genapp.music.dataset import build_vocab, inputs_and_targets, one_hot, piece_values, windows
-    from genapp.nn.jazz_lstm import JazzConfig, build_layers, fused_model
-    from genapp.training import TrainSettings, compile_model, seed_everything
+    from genapp.music.dataset import build_vocab, piece_values, windows
+    from genapp.nn.jazz_lstm import build_layers, fused_model
+    from genapp.training import compile_model, seed_everything
 
     pieces = load_corpus([str(REPO / "corpora" / "jazz")]).pieces
     seqs = [piece_values(p) for p in pieces]
     vocab = build_vocab(seqs)
     w = windows(seqs, vocab, TX, stride=TX // 2)[:M]
-    x, y = inputs_and_targets(w)
+    x, y = shift_right(w), w
     cfg = JazzConfig(vocab.size, UNITS, TX)
     seed_everything(0)
     model = fused_model(build_layers(cfg), cfg)
@@ -100,8 +108,9 @@ def stats(notes, chords, bars, measure_length) -> dict:
 
 def music_statistics() -> list[list]:
     from genapp import paths
-    from genapp.jazz import JazzModel, progression_from_file
     from genapp.music.corpus import load_corpus
+    from genapp.music.progression import progression_from_file
+    from genapp.products.jazz import JazzModel
 
     model = JazzModel.load(paths.models_dir() / "jazz")
     prog = progression_from_file(str(paths.corpora_dir() / "jazz" / "two_five_etudes.abc"))

@@ -21,10 +21,11 @@ from common import record, table, wall
 from ngram import best_ngram
 
 from genapp import paths
-from genapp.names import DEFAULT_CONFIG, DEFAULT_SETTINGS, NamesModel, train_names
+from genapp.config import preset
 from genapp.nn.charlm import nats_per_symbol
+from genapp.products.names import NamesModel, train_names
 from genapp.text.corpus import read_names, split_names
-from genapp.text.dataset import names_to_arrays
+from genapp.text.windows import names_to_arrays
 
 
 def held_out_nats(model: NamesModel, val: list[str]) -> float:
@@ -34,18 +35,19 @@ def held_out_nats(model: NamesModel, val: list[str]) -> float:
 
 def main() -> None:
     names = read_names(paths.default_names_corpus())
-    train, val = split_names(names)
+    options = preset("names")
+    train, val = split_names(names, options.validation)
     shipped = NamesModel.load(paths.default_names_model())
     shipped_nats = held_out_nats(shipped, val)
 
     grams = best_ngram(train, val)
     best_order, best_gram = min(grams, key=lambda r: r[1])
-    rows = [[f"shipped model ({DEFAULT_CONFIG['cell']}, {DEFAULT_CONFIG['units']} units)", shipped_nats, "", ""]]
+    rows = [[f"shipped model ({options.cell}, {options.units} units)", shipped_nats, "", ""]]
     with tempfile.TemporaryDirectory() as tmp:
         for cell in ("rnn", "gru", "lstm"):
             t = time.perf_counter()
-            m = train_names(paths.default_names_corpus(), f"{tmp}/{cell}", {**DEFAULT_CONFIG, "cell": cell}, DEFAULT_SETTINGS)
-            rows.append([f"{cell}, {DEFAULT_CONFIG['units']} units, default settings", held_out_nats(m, val),
+            m = train_names(paths.default_names_corpus(), f"{tmp}/{cell}", {"cell": cell})
+            rows.append([f"{cell}, {options.units} units, default settings", held_out_nats(m, val),
                          m.bundle.training["best_epoch"], time.perf_counter() - t])
     rows += [[f"{n}-gram, absolute discounting", v, "", ""] for n, v in grams]
     quality = table(["model", "held-out nats/char", "best epoch", "train wall (s)"], rows)

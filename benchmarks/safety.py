@@ -21,8 +21,8 @@ from common import REPO, record, table, wall
 
 sys.path.insert(0, str(REPO / "tests"))
 
-from hostile import ABC_GOOD, mutants, write_hostile  # noqa: E402
-from midi_files import band  # noqa: E402
+from hostile import ABC_GOOD, mutants, write_hostile
+from midi_files import band
 
 PY = sys.executable
 
@@ -83,14 +83,14 @@ def fuzz(folder: Path) -> list:
 CHECKPOINTS = """
 import json, sys, time
 from genapp import bundle, paths
-from genapp.names import DEFAULT_SETTINGS, train_names
+from genapp.products.names import train_names
 spent, saves = [0.0], [0]
 original = bundle.save_bundle
 def timed(*a, **k):
     start = time.perf_counter(); r = original(*a, **k); spent[0] += time.perf_counter() - start; saves[0] += 1; return r
 bundle.save_bundle = timed
 start = time.perf_counter()
-m = train_names(paths.default_names_corpus(), sys.argv[1], None, DEFAULT_SETTINGS)
+m = train_names(paths.default_names_corpus(), sys.argv[1])
 print(json.dumps([time.perf_counter() - start, saves[0], spent[0], m.bundle.training["epochs_run"]]))
 """
 
@@ -106,7 +106,7 @@ def ctrl_c(folder: Path) -> list[list]:
     corpus = folder / "text.txt"
     corpus.write_text((REPO / "corpora" / "dinos.txt").read_text() * 40)
     rows = []
-    for name, args in [("dino-names --train", ["dino-names", "--train", "--model", str(folder / "n"), "--epochs", "500"]),
+    for name, args in [("train-names", ["train-names", "--out", str(folder / "n"), "--epochs", "500"]),
                        ("train-text", ["train-text", "--corpus", str(corpus), "--out", str(folder / "t"), "--epochs", "500"])]:
         p = subprocess.Popen([PY, "-m", "genapp.cli", *args], cwd=REPO, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -140,7 +140,7 @@ def main() -> None:
         + "\n\n200 byte-level mutations of a band MIDI file and 100 of an ABC lead sheet, seed 2026 (tests/hostile.py).",
         "### Checkpoints: the cost of never losing work\n\n" + table(
             ["epochs", "bundles written", "training run (s)", "spent writing bundles (s)", "share"], [checkpoints])
-        + "\n\nThe default names model (`genapp dino-names --train` settings) writes its bundle at every improvement.",
+        + "\n\nThe default names model (`genapp train-names` settings) writes its bundle at every improvement.",
         "### Ctrl-C during training\n\n" + table(["command", "exit code", "seconds from SIGINT to exit"], interrupts)
         + "\n\nSIGINT is sent once epoch 2 is printed; the best bundle so far stays on disk.",
     ])

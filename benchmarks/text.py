@@ -31,23 +31,26 @@ BATCHES = 20
 def throughput_child() -> None:
     import keras
 
-    from genapp.nn.charlm import CharLMConfig, build_model
+    from genapp.config import CharLMConfig, preset
+    from genapp.nn.charlm import build_model
+    from genapp.text.corpus import default_text
     from genapp.text.tokens import build_vocab, encode, tokenize
-    from genapp.textgen import DEFAULT_CONFIG, DEFAULT_SETTINGS, DEFAULT_TX, WindowStream, default_corpus
+    from genapp.text.windows import WindowStream
     from genapp.training import compile_model
 
-    text, _ = default_corpus()
+    options = preset("text")
+    text, _ = default_text()
     tokens = tokenize(text, "char")
     vocab = build_vocab(tokens, "char")
     ids = np.asarray(encode(tokens, vocab), np.int32)
-    stream = WindowStream(ids, DEFAULT_TX, DEFAULT_SETTINGS.batch_size, True, 0, BATCHES)
-    model = build_model(CharLMConfig(vocab_size=vocab.size, **DEFAULT_CONFIG))
-    compile_model(model, DEFAULT_SETTINGS)
+    stream = WindowStream(ids, options.tx, options.settings.batch_size, True, 0, BATCHES)
+    model = build_model(CharLMConfig(vocab.size, options.cell, options.units, options.layers))
+    compile_model(model, options.settings)
     model.fit(stream, epochs=1, verbose=0)  # warm-up: compile
     t = time.perf_counter()
     model.fit(stream, epochs=1, verbose=0)
     seconds = time.perf_counter() - t
-    chars = BATCHES * DEFAULT_SETTINGS.batch_size * DEFAULT_TX
+    chars = BATCHES * options.settings.batch_size * options.tx
     print(json.dumps({"backend": keras.backend.backend(), "chars_per_s": chars / seconds}))
 
 
@@ -58,26 +61,27 @@ def memory_child(mode: str) -> None:
 
     out = {}
     if mode == "train":
-        from genapp.textgen import default_corpus, train_text
-        from genapp.training import TrainSettings
+        from genapp.products.text import train_text
+        from genapp.text.corpus import default_text
 
-        text, _ = default_corpus()
+        text, _ = default_text()
         big = (text + "\n\n") * (5_000_000 // len(text) + 1)
         big = big[:5_000_000]
         out["corpus_mb"] = len(big.encode("utf-8")) / 1e6
         with tempfile.TemporaryDirectory() as tmp:
-            train_text([big], f"{tmp}/m", "char", None, TrainSettings(epochs=1, batch_size=64), max_batches=BATCHES)
+            train_text([big], f"{tmp}/m", {"level": "char", "epochs": 1, "batch_size": 64}, max_batches=BATCHES)
     out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 
 def main() -> None:
     from genapp import paths
-    from genapp.textgen import TextModel, default_corpus
+    from genapp.products.text import TextModel
+    from genapp.text.corpus import default_text
 
     model = TextModel.load(paths.models_dir() / "text")
     t = model.bundle.training
-    text, name = default_corpus()
+    text, name = default_text()
     # the model's own split: the last 10% of the tokens (characters)
     cut = t["tokens"] - t["validation_tokens"]
     train_text_, held = text[:cut], text[cut:]

@@ -8,4 +8,4 @@ from genapp import _backend
 
 _backend.configure()
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

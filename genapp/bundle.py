@@ -23,7 +23,6 @@ command line can check a bundle before paying for Keras.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import stat
@@ -35,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import genapp
 from genapp.atomic import atomic_dir
+from genapp.data.digest import sha256_file
+from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError
-from genapp.text.vocab import Vocabulary
 
 if TYPE_CHECKING:
     import keras
@@ -59,14 +59,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 class Bundle:
     path: Path
     kind: str
-    model: "keras.Model"
+    model: keras.Model
     vocab: Vocabulary
     config: dict  # the model arguments
     training: dict  # the training facts
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -101,7 +97,7 @@ def check_replaceable(path: Path, kind: str) -> None:
         )
 
 
-def save_bundle(out_dir: Path, *, kind: str, model: "keras.Model", vocab: Vocabulary, config: dict,
+def save_bundle(out_dir: Path, *, kind: str, model: keras.Model, vocab: Vocabulary, config: dict,
                 training: dict) -> Path:
     """Write the four parts into a temporary folder, then swap it in for ``out_dir``.
 
@@ -123,7 +119,7 @@ def save_bundle(out_dir: Path, *, kind: str, model: "keras.Model", vocab: Vocabu
                 "kind": kind,
                 "genapp_version": genapp.__version__,
                 "model": config,
-                "sha256": {part: _sha256(tmp / part) for part in HASHED},
+                "sha256": {part: sha256_file(tmp / part) for part in HASHED},
             },
         )
     return out_dir
@@ -205,7 +201,7 @@ def _check_part(path: Path, part: str, digest: str) -> None:
         raise GenappError(f"model bundle {path}: {part} is not a plain file (a link or a device); a bundle's parts are plain files")
     if info.st_size > MAX_BYTES[part]:
         raise GenappError(f"model bundle {path}: {part} is {info.st_size:,} bytes; at most {MAX_BYTES[part]:,} are read")
-    if _sha256(file) != digest:
+    if sha256_file(file) != digest:
         raise GenappError(
             f"model bundle {path}: {part} does not match config.json (sha256 differs); "
             "its parts come from different trainings, retrain it"
@@ -223,7 +219,7 @@ def check_bundle(path: Path, kind: str) -> dict:
     return config
 
 
-def load_bundle(path: Path, kind: str, build: Callable[[dict], "keras.Model"] | None = None,
+def load_bundle(path: Path, kind: str, build: Callable[[dict], keras.Model] | None = None,
                 make: Callable[[Bundle], Any] | None = None) -> Any:
     """Load and cross-check a bundle of the given kind; GenappError if anything is off.
 
@@ -273,7 +269,7 @@ def load_bundle(path: Path, kind: str, build: Callable[[dict], "keras.Model"] | 
         raise GenappError(f"model bundle {path}: its contents do not fit a {kind!r} model ({e})") from None
 
 
-def saved_optimizer(path: Path) -> "keras.optimizers.Optimizer | None":
+def saved_optimizer(path: Path) -> keras.optimizers.Optimizer | None:
     """The optimizer saved in a bundle's model.keras, with its state, or None if it holds none.
 
     Call after ``load_bundle`` (which checked the file); used to resume training.

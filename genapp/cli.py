@@ -1,15 +1,27 @@
 """The ``genapp`` command line: a thin click layer over the ``genapp`` library.
 
-Options are checked here (ranges, paths); everything else is the library's.
-Every path is checked (``genapp.targets``) before Keras is imported, so a
-mistyped name or a folder genapp may not write to is reported at once.  A
-``GenappError`` from the library becomes ``Error: <one line>`` and exit 1,
-never a traceback; Ctrl-C exits 130 after saying what was kept.  Heavy
-imports (Keras) happen inside the commands, so ``genapp --help`` answers at once.
+One convention for every product (see the README's "Commands"):
+
+    train-names / train-text / train-jazz   --corpus ... --out DIR: write a bundle
+    dino-names / write / generate           --model DIR: read a bundle and sample from it
+    score                                   --model DIR: log P of names or texts
+
+Every trainer takes the same options (``--preset``, ``--epochs``,
+``--batch-size``, ``--learning-rate``, ``--clip/--no-clip``, ``--seed``,
+``--validation``, ``--force``, ``--resume``) plus its model's shape; their
+defaults and help come from ``genapp.config``.  Every sampler takes
+``-t/--temperature`` (0: the likeliest symbol each step) and ``--seed``.
+
+Paths are checked here, before Keras is imported, so a mistyped name or a
+folder genapp may not write to is reported at once.  A ``GenappError`` from
+the library names parameters, which this module renders as flags; it
+becomes ``Error: <one line>`` and exit 1, never a traceback; Ctrl-C exits 130
+after saying what was kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -17,17 +29,26 @@ from pathlib import Path
 
 import click
 
-from genapp.text.corpus import MAX_NAME_LENGTH  # cheap: importing genapp does not import Keras
+from genapp import config as configs  # cheap: importing genapp does not import Keras
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-CELLS = ("rnn", "gru", "lstm")  # genapp.nn.charlm.CELLS, repeated so that --help does not import Keras
 INTERRUPTED = 130  # the shell's exit code for a command stopped by Ctrl-C
 DEFAULT_OUT = {"names": "my-names", "text": "my-text", "jazz": "my-jazz"}  # training output folders, in the current folder
+SAMPLERS = {"names": "dino-names", "text": "write", "jazz": "generate"}
+# library parameter -> flag, where the flag is not the parameter's name with dashes
+FLAGS = {"replace": "--force", "clipvalue": "--clip", "out_dir": "--out", "model_dir": "--model", "names": "NAME",
+         "texts": "TEXT", "sources": "--corpus", "output": "output"}
+
+
+def flag(parameter: str) -> str:
+    return FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
 
 
 def _say(line: str) -> None:
-    """Progress and notes go to stderr, so stdout stays ready to pipe."""
-    click.echo(line, err=True)
+    """Progress and notes go to stderr, so stdout stays ready to pipe; parameters are shown as flags."""
+    from genapp.errors import render
+
+    click.echo(render(line, flag), err=True)
 
 
 def library_errors(command):
@@ -40,9 +61,9 @@ def library_errors(command):
         try:
             return command(*args, **kwargs)
         except GenappError as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(e.render(flag)) from None
         except Interrupted as e:
-            _say(str(e))
+            _say(e.render(flag))
             sys.exit(INTERRUPTED)
         except KeyboardInterrupt:
             _say("interrupted")
@@ -62,68 +83,149 @@ def _options(options: list):
     return decorate
 
 
-# --force and --resume, for every command that writes a model bundle
-BUNDLE_OPTIONS = [
-    click.option("--force", is_flag=True,
-                 help="Replace the model already in the output folder (only ever a genapp model of this kind)."),
-    click.option("--resume", is_flag=True,
-                 help="Continue training the model in the output folder: weights, optimizer state and epoch count."),
-]
-# Options shared by every command that trains a character model; left out, each keeps its
-# default (or, with --resume, the value the bundle was trained with).
-TRAINING_OPTIONS = [
-    click.option("--epochs", type=click.IntRange(min=1),
-                 help="Most epochs in all, counting those of a resumed model (early stop may end sooner)."),
-    click.option("--cell", type=click.Choice(CELLS), help="Recurrent cell."),
-    click.option("--units", type=click.IntRange(min=1), help="Hidden units per recurrent layer (n_a)."),
-    click.option("--layers", type=click.IntRange(min=1), help="Stacked recurrent layers (deep RNN)."),
-    click.option("--batch-size", type=click.IntRange(min=1), help="Sequences per training step."),
-    click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Adam's step size."),
-    click.option("--seed", type=int, help="Weight initialisation and batch order (and, for names, sampling)."),
-    click.option("--clip", type=click.FloatRange(min=0, min_open=True), help="Clip each gradient entry to [-CLIP, CLIP]."),
-    click.option("--no-clip", is_flag=True, help="Train without gradient clipping."),
-]
-bundle_options = _options(BUNDLE_OPTIONS)
-training_options = _options(TRAINING_OPTIONS + BUNDLE_OPTIONS)
+# ---- paths, checked at the boundary --------------------------------------------------------------
 
 
-def _training_choices(defaults, resume_dir: Path | None, epochs, cell, units, layers, batch_size, learning_rate, seed,
-                      clip, no_clip, **_):
-    """(model arguments given, TrainSettings) from the shared training options.
+class InputFile(click.Path):
+    """A file to read: it must exist, be a file and be readable; one ``Error:`` line otherwise."""
 
-    An option left out keeps the default, or with --resume the resumed
-    bundle's setting; model arguments left out are None (the library's
-    defaults, or the resumed model's shape).
-    """
-    from dataclasses import replace
+    def __init__(self):
+        super().__init__(path_type=Path, dir_okay=False)
 
-    from genapp.bundle import read_training
-    from genapp.training import resolve_settings
-
-    if clip is not None and no_clip:
-        raise click.UsageError("--clip and --no-clip exclude each other")
-    given = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "seed": seed, "clipvalue": clip}
-    settings = resolve_settings(defaults, given, read_training(resume_dir) if resume_dir else None)
-    if no_clip:
-        settings = replace(settings, clipvalue=None)
-    return {"cell": cell, "units": units, "layers": layers}, settings
-
-
-def _check_sources(sources, what: str) -> None:
-    """Music sources must exist (``music21:NAME`` is looked up when read)."""
-    for s in sources:
-        if not str(s).startswith("music21:") and not Path(s).exists():
-            raise click.ClickException(f"{what} {s}: no such file or folder")
-
-
-def _check_file(path: Path | None, what: str) -> None:
-    if path is not None:
+    def convert(self, value, param, ctx):
+        path = Path(value)
+        name = param.opts[0] if param is not None and param.opts else "file"
         if not path.exists():
-            raise click.ClickException(f"{what} {path}: no such file")
+            raise click.ClickException(f"{name} {path}: no such file")
         if path.is_dir():
-            raise click.ClickException(f"{what} {path}: is a folder; expected a file")
+            raise click.ClickException(f"{name} {path}: is a folder; expected a file")
         if not os.access(path, os.R_OK):
-            raise click.ClickException(f"{what} {path}: no permission to read it")
+            raise click.ClickException(f"{name} {path}: no permission to read it")
+        return path
+
+
+class MusicSource(click.ParamType):
+    """A music file or folder that exists, or ``music21:NAME`` (looked up when read)."""
+
+    name = "source"
+
+    def convert(self, value, param, ctx):
+        if not str(value).startswith("music21:") and not Path(value).exists():
+            name = param.opts[0] if param is not None and param.opts and param.opts[0].startswith("-") else "source"
+            raise click.ClickException(f"{name} {value}: no such file or folder")
+        return str(value)
+
+
+OUT_FOLDER = click.Path(path_type=Path)
+
+
+def _model_option(kind: str, default: str):
+    return click.option("--model", "model_dir", type=OUT_FOLDER,
+                        help=f"Model bundle folder to read, or the name of a shipped model [default: {default}].")
+
+
+# ---- the options every trainer shares, from genapp.config --------------------------------------
+
+
+def _config_option(cls, name: str, value, opt: str | None = None):
+    """A click option for a config field: its type and bounds from the field, its default shown from the preset."""
+    field = next(f for f in dataclasses.fields(cls) if f.name == name)
+    meta = field.metadata
+    if "choices" in meta:
+        kind = click.Choice(meta["choices"])
+    elif meta.get("share"):
+        kind = click.FloatRange(0, 1, max_open=True)
+    elif isinstance(value, float):
+        kind = click.FloatRange(min=0, min_open=True)
+    else:
+        kind = click.IntRange(min=meta.get("min", 1))
+    return click.option(opt or "--" + name.replace("_", "-"), name, type=kind,
+                        help=f"{meta['help']} [default: {value}]")
+
+
+def training_options(product: str, corpus_option):
+    """Every trainer's options: corpus, --out, preset, the model's shape and data options, TrainSettings, --force/--resume."""
+    options = configs.preset(product)
+    s = options.settings
+    own = [_config_option(type(options), f.name, getattr(options, f.name))
+           for f in dataclasses.fields(options) if f.name != "settings"]
+    return _options([
+        corpus_option,
+        click.option("--out", "out_dir", type=OUT_FOLDER, help=f"Bundle folder to write [default: {DEFAULT_OUT[product]}]."),
+        click.option("--preset", type=click.Choice(list(configs.PRESETS[product])), default="default",
+                     show_default=True, help="Named defaults for every option left out (tiny: trains in seconds)."),
+        *own,
+        _config_option(configs.TrainSettings, "epochs", s.epochs),
+        _config_option(configs.TrainSettings, "batch_size", s.batch_size),
+        _config_option(configs.TrainSettings, "learning_rate", s.learning_rate),
+        _config_option(configs.TrainSettings, "clipvalue", s.clipvalue, "--clip"),
+        click.option("--no-clip", is_flag=True, help="Train without gradient clipping."),
+        _config_option(configs.TrainSettings, "patience", s.patience),
+        _config_option(configs.TrainSettings, "seed", s.seed),
+        click.option("--force", is_flag=True,
+                     help="Replace the model already in the output folder (only ever a genapp model of this kind)."),
+        click.option("--resume", is_flag=True,
+                     help="Continue training the model in the output folder: weights, optimizer state, epoch count; "
+                          "options left out keep the model's own."),
+    ])
+
+
+def _given(no_clip: bool, **options) -> dict:
+    """The options a user gave (None: left out), in the library's names."""
+    if no_clip:
+        if options.get("clipvalue") is not None:
+            raise click.UsageError("--clip and --no-clip exclude each other")
+        options["clipvalue"] = 0  # genapp.config: clipvalue 0 given means no clipping
+    return options
+
+
+def _train(product: str, out_dir: Path | None, force: bool, resume: bool, train):
+    """Check the output folder (before Keras), run ``train(out_dir)``, then say how to use the model."""
+    from genapp import targets
+
+    out_dir = out_dir or Path(DEFAULT_OUT[product])
+    targets.bundle_target(out_dir, product, replace=force, resume=resume)
+    train(out_dir)
+    _say(f"sample from it with: genapp {SAMPLERS[product]} --model {out_dir}")
+
+
+def _model_source(model_dir: Path | None, kind: str, default: str) -> Path:
+    from genapp import targets
+
+    return targets.model_source(model_dir, kind, default, f"genapp train-{kind} --out DIR")
+
+
+# ---- sampling options ------------------------------------------------------------------------------
+
+
+def sampling_option(product: str, name: str, *decls: str, **kwargs):
+    """A sampler's option, its default and help from ``genapp.config.SAMPLING``."""
+    defaults = configs.SAMPLING[product]
+    field = next(f for f in dataclasses.fields(defaults) if f.name == name)
+    value = getattr(defaults, name)
+    low, high = field.metadata.get("min", 1), field.metadata.get("max")
+    kind = click.FloatRange(min=0) if isinstance(value, float) else click.IntRange(min=low, max=high)
+    return click.option(*decls or ("--" + name.replace("_", "-"),), name, type=kind, default=value, show_default=True,
+                        help=field.metadata["help"])
+
+
+TOP_K = click.option("--top-k", type=click.IntRange(min=1), help="Sample only among the K likeliest symbols.")
+
+
+def seed_option(what: str):
+    return click.option("--seed", type=int, help=f"Same seed and model give the same {what}.")
+
+
+class Moved(click.Option):
+    """A dropped option kept only to say, in one line, what replaced it."""
+
+    def __init__(self, decls, moved_to: str, **kwargs):
+        super().__init__(decls, hidden=True, expose_value=False, callback=self._refuse, **kwargs)
+        self.moved_to = moved_to
+
+    def _refuse(self, ctx, param, value):
+        if value:
+            raise click.ClickException(f"{param.opts[0]} was dropped in genapp 0.2: {self.moved_to}")
 
 
 @click.group(context_settings=CONTEXT)
@@ -132,90 +234,85 @@ def cli():
     """genapp: generate music and text with recurrent networks.
 
     \b
+    Train (write a model):   train-names, train-text, train-jazz   --corpus ... --out DIR
+    Sample (read a model):   dino-names, write, generate            --model DIR
+    Measure:                 score (names and texts), corpus (music files)
+
+    \b
     Examples:
       genapp dino-names
       genapp dino-names --count 5 --prefix tyr --seed 1
-      genapp dino-names --score Tyrannosaurus Velociraptor
+      genapp score --model dinos Tyrannosaurus Velociraptor
       genapp corpus corpora/jazz
-      genapp train-jazz
+      genapp train-jazz --preset tiny
       genapp generate --out solo.mid --out solo.wav --out solo.png
       genapp render solo.mid solo.musicxml
       genapp write --prompt "The for statement"
     """
 
 
+# ---- names ----------------------------------------------------------------------------------------
+
+
+@cli.command("train-names", context_settings=CONTEXT)
+@training_options("names", click.option(
+    "--corpus", type=InputFile(), help="Names list to train on, UTF-8, one per line [default: the shipped corpora/dinos.txt]."))
+@library_errors
+def train_names_command(corpus, out_dir, preset, force, resume, **options):
+    """Train a character model on a list of names (one per line).
+
+    Shows per-epoch loss, writes the model bundle whenever the validation
+    loss improves (so Ctrl-C or a crash keeps the best model so far), and
+    stops early when it stops improving.  Options left out take the
+    preset's values, or with --resume the model's own.
+
+    \b
+    Examples:
+      genapp train-names --corpus my_names.txt --out my_model --cell gru
+      genapp train-names --corpus my_names.txt --out my_model --resume --epochs 120
+    """
+    from genapp import paths
+
+    given = _given(**options)
+    corpus = corpus or paths.default_names_corpus()
+
+    def train(out):
+        from genapp.products.names import train_names  # imports Keras
+
+        train_names(corpus, out, given, preset, _say, replace=force, resume=resume)
+
+    _train("names", out_dir, force, resume, train)
+
+
 @cli.command("dino-names", context_settings=CONTEXT, short_help="Invent dinosaur names (or names like your list).")
-@click.argument("names", nargs=-1)
-@click.option("--count", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="How many names.")
-@click.option(
-    "--temperature", "-t", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-    help="Above 1: wilder names; below 1: safer ones.",
-)
-@click.option("--top-k", type=click.IntRange(min=1), help="Sample only among the K likeliest characters.")
+@sampling_option("names", "count", "--count", "-n")
+@sampling_option("names", "temperature", "--temperature", "-t")
+@TOP_K
+@seed_option("names")
 @click.option("--prefix", default="", help="Names start with these letters.")
 @click.option("--novel", is_flag=True, help="Only names absent from the training corpus.")
 @click.option("--mark", is_flag=True, help="Tag each name 'new' or 'known' (in the training corpus).")
-@click.option("--max-length", type=click.IntRange(1, MAX_NAME_LENGTH), default=30, show_default=True, help="Longest name.")
-@click.option("--score", is_flag=True, help="Print log P(NAME) and nats per character for each NAME instead.")
-@click.option(
-    "--model", "model_dir", type=click.Path(path_type=Path),
-    help="Model bundle folder to read [default: the shipped models/dinos]; with --train, the folder to write "
-         "[default: my-names].",
-)
-@click.option("--train", is_flag=True, help="Train a model first, on --corpus, into --model.")
-@click.option(
-    "--corpus", type=click.Path(path_type=Path),
-    help="Names list to train on, UTF-8, one per line [default: the shipped corpora/dinos.txt].",
-)
-@training_options
+@sampling_option("names", "max_length")
+@_model_option("names", "dinos")
+@click.option("--train", cls=Moved, is_flag=True,
+              moved_to="train with `genapp train-names --corpus FILE --out DIR`, then `genapp dino-names --model DIR`")
+@click.option("--score", cls=Moved, is_flag=True, moved_to="score names with `genapp score --model dinos NAME...`")
 @library_errors
-def dino_names(names, count, temperature, top_k, prefix, novel, mark, max_length, score, model_dir, train, corpus,
-               **training):
-    """Invent dinosaur names (or names like any list you train it on).
+def dino_names(count, temperature, top_k, seed, prefix, novel, mark, max_length, model_dir):
+    """Invent dinosaur names (or names like any list you train a model on).
 
-    Prints one name per line, capitalised. With --train it first trains a
-    model (progress on stderr; the best model so far is kept on disk, and
-    Ctrl-C stops cleanly) and then samples from it.
+    Prints one name per line, capitalised.
 
     \b
     Examples:
       genapp dino-names --count 5 --seed 7
       genapp dino-names --prefix ptero --novel
-      genapp dino-names --score Tyrannosaurus Pizzasaurus
-      genapp dino-names --train --corpus my_names.txt --model my_model --cell gru
-      genapp dino-names --train --resume --model my_model --epochs 120
+      genapp dino-names --model my_model --temperature 0.7
     """
-    from genapp import paths, targets
+    model_dir = _model_source(model_dir, "names", "dinos")
+    from genapp.products.names import NamesModel, display  # imports Keras
 
-    if names and not score:
-        raise click.UsageError(f"unexpected argument {names[0]!r}; names to score need --score")
-    if score and not names:
-        raise click.UsageError("--score needs at least one NAME")
-    seed = training["seed"]
-    train = train or training["resume"]
-    if train:
-        out = model_dir or Path(DEFAULT_OUT["names"])
-        corpus = corpus or paths.default_names_corpus()
-        _check_file(corpus, "--corpus")
-        targets.bundle_target(out, "names", replace=training["force"], resume=training["resume"], what="--model")
-    else:
-        given = [f"--{k.replace('_', '-')}" for k, v in training.items() if v not in (None, False) and k != "seed"]
-        if given or corpus:
-            raise click.UsageError(f"{(given or ['--corpus'])[0]} applies only when training; add --train")
-        model_dir = targets.model_source(model_dir, "names", "dinos", "genapp dino-names --train --model DIR")
-    from genapp.names import DEFAULT_SETTINGS, NamesModel, display, train_names  # imports Keras
-
-    if train:
-        config, settings = _training_choices(DEFAULT_SETTINGS, out if training["resume"] else None, **training)
-        model = train_names(corpus, out, config, settings, _say, replace=training["force"], resume=training["resume"])
-    else:
-        model = NamesModel.load(model_dir)
-
-    if score:
-        click.echo("name\tlog_prob\tnats_per_char")
-        for s in model.score(list(names)):
-            click.echo(f"{display(s.name)}\t{s.log_prob:.3f}\t{s.nats_per_char:.3f}")
-        return
+    model = NamesModel.load(model_dir)
     generated = model.generate(
         count, temperature=temperature, top_k=top_k, seed=seed, prefix=prefix, novel=novel, max_length=max_length
     )
@@ -223,8 +320,110 @@ def dino_names(names, count, temperature, top_k, prefix, novel, mark, max_length
         click.echo(f"{display(g.name)}\t{'new' if g.is_new else 'known'}" if mark else display(g.name))
 
 
+# ---- text -----------------------------------------------------------------------------------------
+
+
+@cli.command("train-text", context_settings=CONTEXT)
+@training_options("text", click.option(
+    "--corpus", "corpus_files", multiple=True, type=InputFile(),
+    help="UTF-8 text file; repeat for several [default: the Python documentation's help topics]."))
+@library_errors
+def train_text_command(corpus_files, out_dir, preset, force, resume, **options):
+    """Train a character- or word-level language model on any text.
+
+    Streams windows from the corpus (a text of many megabytes is fine), clips
+    gradients, writes the bundle whenever the validation loss improves (so
+    Ctrl-C or a crash keeps the best model so far) and stops early.  Options
+    left out take the preset's values, or with --resume the model's own.
+
+    \b
+    Examples:
+      genapp train-text
+      genapp train-text --corpus sonnets.txt --out sonnets --epochs 20
+      genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
+      genapp train-text --corpus sonnets.txt --out sonnets --resume --epochs 40
+    """
+    given = _given(**options)
+
+    def train(out):
+        from genapp.products.text import train_text  # imports Keras
+        from genapp.text.corpus import read_texts
+
+        texts = [read_texts(list(corpus_files))] if corpus_files else None
+        name = ", ".join(p.name for p in corpus_files)
+        train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume)
+
+    _train("text", out_dir, force, resume, train)
+
+
+@cli.command("write", context_settings=CONTEXT)
+@_model_option("text", "text")
+@click.option("--prompt", default="", help="Text to continue (its last Tx tokens are used).")
+@sampling_option("text", "length")
+@sampling_option("text", "temperature", "--temperature", "-t")
+@TOP_K
+@seed_option("text")
+@library_errors
+def write_command(model_dir, prompt, length, temperature, top_k, seed):
+    """Continue a prompt with a text model, printing as it writes.
+
+    \b
+    Examples:
+      genapp write --prompt "The for statement"
+      genapp write --model sonnets --prompt "Shall I compare thee" --length 400 --seed 1
+    """
+    model_dir = _model_source(model_dir, "text", "text")
+    from genapp.products.text import TextModel  # imports Keras
+
+    model = TextModel.load(model_dir)
+    pieces = model.write(prompt, length, temperature, top_k, seed, say=_say)
+    click.echo(prompt, nl=False)
+    for piece in pieces:
+        click.echo(piece, nl=False)
+        sys.stdout.flush()
+    click.echo()
+
+
+@cli.command("score", context_settings=CONTEXT, short_help="Score names or texts: log P and nats per symbol.")
+@click.argument("texts", nargs=-1, required=True)
+@_model_option("names or text", "text")
+@library_errors
+def score_command(texts, model_dir):
+    """Print log P(TEXT) and mean nats per token for each TEXT, under a text or a names model.
+
+    \b
+    Examples:
+      genapp score "the return statement" "the retrun statement"
+      genapp score --model dinos Tyrannosaurus Pizzasaurus
+      genapp score --model recipes "pear salad" "pair salad"
+    """
+    from genapp import bundle, targets
+
+    kind = "text"
+    if model_dir is not None:
+        path = targets.resolve_model(model_dir)
+        kind = bundle.read_bundle_config(path)["kind"] if path.is_dir() else "text"
+    model_dir = _model_source(model_dir, kind if kind in ("names", "text") else "text", "text")
+    if kind == "names":
+        from genapp.products.names import NamesModel, display  # imports Keras
+
+        click.echo("name\tlog_prob\tnats_per_char")
+        for s in NamesModel.load(model_dir).score(list(texts)):
+            click.echo(f"{display(s.name)}\t{s.log_prob:.3f}\t{s.nats_per_char:.3f}")
+        return
+    from genapp.products.text import TextModel  # imports Keras
+
+    click.echo("text\tlog_prob\tnats_per_token\ttokens")
+    for s in TextModel.load(model_dir).score(list(texts)):
+        unk = f" ({s.unknown} as <unk>)" if s.unknown else ""
+        click.echo(f"{s.text}\t{s.log_prob:.3f}\t{s.nats_per_token:.3f}\t{s.tokens}{unk}")
+
+
+# ---- music ----------------------------------------------------------------------------------------
+
+
 @cli.command("corpus", context_settings=CONTEXT, short_help="Show what genapp reads in music files.")
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True, type=MusicSource())
 @click.option("--melody-track", help="Take this track as the melody (a name, or part of one, or its number).")
 @click.option("--no-cache", is_flag=True, help="Parse every file again instead of using the cache.")
 @library_errors
@@ -243,60 +442,25 @@ def corpus_command(sources, melody_track, no_cache):
       genapp corpus my_midi_folder --melody-track sax
       genapp corpus music21:joplin/maple_leaf_rag
     """
-    _check_sources(sources, "source")
-    from genapp.music.corpus import load_corpus
-    from genapp.music.dataset import build_vocab, piece_values
+    from genapp.products.jazz import corpus_report
 
-    result = load_corpus(list(sources), melody_track=melody_track, use_cache=not no_cache, say=_say)
-    sequences = []
-    for piece in result.pieces:
-        values = piece_values(piece)
-        sequences.append(values)
-        chords = " ".join(dict.fromkeys(c.chord.symbol for c in piece.chords))
-        click.echo(piece.name)
-        click.echo(f"  melody: {piece.melody_track} ({piece.melody_reason})")
-        click.echo(f"  {piece.time_signature}, {piece.tempo:g} bpm, {piece.measures} measures, {len(piece.melody)} notes, "
-                   f"{len(values)} values")
-        click.echo(f"  chords from {piece.chord_source}: {chords}")
-        for note in piece.notes:
-            click.echo(f"  note: {note}")
-    for s in result.skipped:
-        click.echo(f"skipped {s.source}: {s.reason}")
-    total = sum(len(v) for v in sequences)
-    click.echo(
-        f"total: {len(result.pieces)} pieces ({result.from_cache} sources from cache), {len(result.skipped)} skipped, "
-        f"{total} values, vocabulary of {build_vocab(sequences).size - 1} values"
-    )
+    for line in corpus_report(list(sources), melody_track, use_cache=not no_cache, say=_say):
+        click.echo(line)
 
 
 @cli.command("train-jazz", context_settings=CONTEXT)
-@click.option("--corpus", "sources", multiple=True,
-              help="MIDI/MusicXML/ABC file, folder, or music21:NAME; repeat for several [default: corpora/jazz].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help=f"Bundle folder to write [default: {DEFAULT_OUT['jazz']}].")
-@click.option("--epochs", type=click.IntRange(min=1),
-              help="Most epochs in all, counting those of a resumed model (early stop may end sooner) [default: 100].")
-@click.option("--units", type=click.IntRange(min=1), help="LSTM units (n_a) [default: 64].")
-@click.option("--tx", type=click.IntRange(min=2), help="Training window length in values (Tx) [default: 30].")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Windows per training step [default: 32].")
-@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Adam's step size [default: 0.01].")
-@click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
-              help="Share of pieces held out for validation (0: none).")
+@training_options("jazz", click.option(
+    "--corpus", "sources", multiple=True, type=MusicSource(),
+    help="MIDI/MusicXML/ABC file, folder, or music21:NAME; repeat for several [default: corpora/jazz]."))
 @click.option("--melody-track", help="Take this track as the melody in every file (name or number).")
-@click.option("--graph", type=click.Choice(["fused", "unrolled"]), default="fused", show_default=True,
-              help="Train the fused sequence graph or the classic unrolled one (same layers).")
-@click.option("--seed", type=int, help="Weight initialisation and batch order [default: 0].")
-@click.option("--clip", type=click.FloatRange(min=0, min_open=True), help="Clip each gradient entry to [-CLIP, CLIP] [default: 5].")
-@click.option("--no-clip", is_flag=True, help="Train without gradient clipping.")
-@bundle_options
 @library_errors
-def train_jazz_command(sources, out_dir, epochs, units, tx, batch_size, learning_rate, validation, melody_track, graph,
-                       seed, clip, no_clip, force, resume):
+def train_jazz_command(sources, out_dir, preset, force, resume, melody_track, **options):
     """Train the jazz LSTM on MIDI, MusicXML or ABC files.
 
     Shows per-epoch loss, writes the model bundle whenever the validation
     loss improves (so Ctrl-C or a crash keeps the best model so far), and
-    stops early when it stops improving.
+    stops early when it stops improving.  Options left out take the
+    preset's values, or with --resume the model's own.
 
     \b
     Examples:
@@ -304,27 +468,23 @@ def train_jazz_command(sources, out_dir, epochs, units, tx, batch_size, learning
       genapp train-jazz --corpus my_midi/ --out my_jazz --epochs 50
       genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
     """
-    from genapp import paths, targets
+    from genapp import paths
 
+    given = _given(**options)
     corpus = list(sources) or [str(paths.corpora_dir() / "jazz")]
-    _check_sources(corpus, "--corpus")
-    out_dir = out_dir or Path(DEFAULT_OUT["jazz"])
-    targets.bundle_target(out_dir, "jazz", replace=force, resume=resume)
-    from genapp.jazz import DEFAULT_SETTINGS, train_jazz  # imports Keras
 
-    _, settings = _training_choices(DEFAULT_SETTINGS, out_dir if resume else None, epochs, None, None, None, batch_size,
-                                    learning_rate, seed, clip, no_clip)
-    train_jazz(corpus, out_dir, {"units": units, "tx": tx}, settings, validation, melody_track, graph, resume, _say,
-               replace=force)
-    _say(f"generate from it with: genapp generate --model {out_dir}")
+    def train(out):
+        from genapp.products.jazz import train_jazz  # imports Keras
+
+        train_jazz(corpus, out, given, preset, _say, melody_track=melody_track, replace=force, resume=resume)
+
+    _train("jazz", out_dir, force, resume, train)
 
 
-def _program(value: str | None) -> int:
-    """--instrument: a General MIDI program number 0-127 or an instrument name ("Tenor Sax")."""
-    from genapp.music.arrangement import DEFAULT_SOLO_PROGRAM
-
+def _program(value: str | None) -> int | None:
+    """--instrument: a General MIDI program number 0-127 or an instrument name ("Tenor Sax"); None: the default."""
     if value is None:
-        return DEFAULT_SOLO_PROGRAM
+        return None
     if value.isdigit() and 0 <= int(value) <= 127:
         return int(value)
     import pretty_midi
@@ -347,22 +507,22 @@ OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .
                    "[default: solo.mid]. With --count N: NAME-1 ... NAME-N. An existing file is kept and the next free "
                    "name (NAME-2 ...) is used instead.")
 @click.option("--force", is_flag=True, help="Overwrite existing files of the --out names instead.")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Jazz bundle [default: the shipped models/jazz].")
+@_model_option("jazz", "jazz")
 @click.option("--chords", help='Chord symbols, one per bar: "Dm7 G7 Cmaj7 Cmaj7"; "Dm7 G7 | C" splits a bar.')
-@click.option("--backing", type=click.Path(path_type=Path), help="Take the chords (and meter, tempo) from a MIDI/MusicXML/ABC file.")
-@click.option("--bars", type=click.IntRange(1, 1000), default=16, show_default=True, help="Length of the solo; the progression repeats.")
+@click.option("--backing", type=MusicSource(), help="Take the chords (and meter, tempo) from a MIDI/MusicXML/ABC file.")
+@sampling_option("jazz", "bars")
 @click.option("--tempo", type=click.FloatRange(min=20, max=400), help="Beats per minute [default: the backing's, or 120].")
-@click.option("--temperature", "-t", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="0: always the likeliest value (repeats itself); higher: more surprising.")
-@click.option("--seed", type=int, help="Same seed and model give the same solo.")
-@click.option("--count", type=click.IntRange(1, 100), default=1, show_default=True, help="How many takes.")
-@click.option("--primer", type=click.Path(path_type=Path), help="Start from the phrase in this MIDI/MusicXML/ABC file.")
+@sampling_option("jazz", "temperature", "--temperature", "-t")
+@TOP_K
+@seed_option("solo")
+@sampling_option("jazz", "count", "--count", "-n")
+@click.option("--primer", type=MusicSource(), help="Start from the phrase in this MIDI/MusicXML/ABC file.")
 @click.option("--instrument", help="Solo instrument: General MIDI program 0-127 or name [default: 66, Tenor Sax].")
 @click.option("--soundfont", type=click.Path(path_type=Path),
               help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
 @library_errors
-def generate_command(outs, force, model_dir, chords, backing, bars, tempo, temperature, seed, count, primer, instrument,
-                     soundfont):
+def generate_command(outs, force, model_dir, chords, backing, bars, tempo, temperature, top_k, seed, count, primer,
+                     instrument, soundfont):
     """Improvise a jazz solo over chords; write it as MIDI, audio, a piano roll or notation.
 
     Every file of a take holds the solo (the melody) and the comping,
@@ -386,49 +546,22 @@ def generate_command(outs, force, model_dir, chords, backing, bars, tempo, tempe
     for out in outs:
         check_suffix(out)
     program = _program(instrument)
-    model_dir = targets.model_source(model_dir, "jazz", "jazz", "genapp train-jazz --out DIR")
-    _check_sources([backing] if backing else [], "--backing")
-    _check_sources([primer] if primer else [], "--primer")
+    model_dir = _model_source(model_dir, "jazz", "jazz")
     sf = _soundfont(soundfont, outs)
-    takes, note = targets.file_targets(outs, count, replace=force)
+    files, note = targets.file_targets(outs, count, replace=force)
     if note:
         _say(note)
     from genapp.music.outputs import Renderer
 
     with Renderer({o.suffix for o in outs}, sf) as renderer:  # starts loading the drawing libraries now
-        _generate_takes(renderer, takes, model_dir, chords, backing, bars, tempo, temperature, seed, primer, program)
+        from genapp.products.jazz import JazzModel, choose_progression, takes  # imports Keras
 
-
-def _generate_takes(renderer, takes, model_dir, chords, backing, bars, tempo, temperature, seed, primer, program):
-    """Generate each take and write its files; one summary line per take on stdout."""
-    from genapp import paths
-    from genapp.jazz import JazzModel, progression_from_file, progression_from_text  # imports Keras
-    from genapp.music.arrangement import Arrangement
-
-    model = JazzModel.load(model_dir)
-    if chords:
-        progression = progression_from_text(chords)
-    else:
-        progression = progression_from_file(str(backing or paths.corpora_dir() / "jazz" / "two_five_etudes.abc"))
-    if tempo:
-        progression.tempo = tempo
-    primer_values = []
-    if primer:
-        primer_values, unknown = model.primer_values(str(primer))
-        if unknown:
-            _say(f"--primer {primer}: {unknown} of its values are unknown to the model and were skipped")
-    for i, files in enumerate(takes):
-        take_seed = None if seed is None else seed + i
-        solo = model.solo(progression, bars, temperature, take_seed, primer_values)
-        arrangement = Arrangement.from_solo(solo.decoded.notes, solo.chords, progression.tempo,
-                                            progression.time_signature, progression.measure_length, bars, program)
-        renderer.write_take(arrangement, files)
-        symbols = " ".join(c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
-        more = " ..." if len(solo.chords) > 8 else ""
-        relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
-        click.echo(f"wrote {', '.join(map(str, files))}: {bars} bars of {progression.time_signature} at "
-                   f"{progression.tempo:g} bpm, {len(solo.decoded.notes)} notes over {symbols}{more} "
-                   f"(chords from {progression.source}{relaxed})")
+        model = JazzModel.load(model_dir)
+        progression = choose_progression(chords, backing, tempo)
+        phrase = model.primer(primer, say=_say) if primer else []
+        for line in takes(model, files, progression, bars, renderer, temperature=temperature, top_k=top_k, seed=seed,
+                          primer=phrase, program=program):
+            click.echo(line)
 
 
 def _soundfont(path: Path | None, outs: list[Path]) -> bytes | None:
@@ -443,7 +576,7 @@ def _soundfont(path: Path | None, outs: list[Path]) -> bytes | None:
 
 
 @cli.command("render", context_settings=CONTEXT, short_help="Turn a music file into audio, a piano roll or notation.")
-@click.argument("source")
+@click.argument("source", type=MusicSource())
 @click.argument("outs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite existing output files instead of taking the next free names.")
 @click.option("--soundfont", type=click.Path(path_type=Path),
@@ -464,134 +597,20 @@ def render_command(source, outs, force, soundfont, melody_track):
       genapp render tune.mid tune.png --melody-track sax
     """
     from genapp import targets
+    from genapp.errors import param
     from genapp.music.outputs import check_suffix
 
-    _check_sources([source], "source")
     for out in outs:
-        check_suffix(out, "output")
+        check_suffix(out, param("output"))
     sf = _soundfont(soundfont, list(outs))
-    [files], note = targets.file_targets(list(outs), 1, replace=force, what="output")
+    [files], note = targets.file_targets(list(outs), 1, replace=force, what=param("output"))
     if note:
         _say(note)
-    from genapp.music.arrangement import Arrangement
-    from genapp.music.corpus import read_with_backing
-    from genapp.music.outputs import Renderer
-    from genapp.music.reading import MIDI_SUFFIXES
+    from genapp.music.outputs import Renderer, render_file
 
     with Renderer({o.suffix for o in outs}, sf) as renderer:
-        pieces = read_with_backing(source, melody_track)
-        if len(pieces) > 1:
-            _say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
-        arrangement = Arrangement.from_piece(pieces[0])
-        is_midi = Path(source).suffix.lower() in MIDI_SUFFIXES
-        source_midi = Path(source).read_bytes() if is_midi else None
-        for f, what in renderer.write_take(arrangement, files, source_midi):
-            click.echo(f"wrote {f}: {what}")
-
-
-@cli.command("train-text", context_settings=CONTEXT)
-@click.option("--corpus", "corpus_files", multiple=True, type=click.Path(path_type=Path),
-              help="UTF-8 text file; repeat for several [default: the Python documentation's help topics].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help=f"Bundle folder to write [default: {DEFAULT_OUT['text']}].")
-@click.option("--level", type=click.Choice(["char", "word"]), help="Tokens are characters or words [default: char].")
-@click.option("--tx", type=click.IntRange(min=2), help="Window length in tokens [default: 100].")
-@click.option("--vocab-size", type=click.IntRange(min=1), default=5000, show_default=True,
-              help="Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer words become <unk>.")
-@click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.1, show_default=True,
-              help="Share of the corpus (its end) held out.")
-@training_options
-@library_errors
-def train_text_command(corpus_files, out_dir, level, tx, vocab_size, validation, **training):
-    """Train a character- or word-level language model on any text.
-
-    Streams windows from the corpus (a text of many megabytes is fine), clips
-    gradients, writes the bundle whenever the validation loss improves (so
-    Ctrl-C or a crash keeps the best model so far) and stops early.
-
-    \b
-    Examples:
-      genapp train-text
-      genapp train-text --corpus sonnets.txt --out sonnets --epochs 20
-      genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
-      genapp train-text --corpus sonnets.txt --out sonnets --resume --epochs 40
-    """
-    from genapp import targets
-
-    for f in corpus_files:
-        _check_file(f, "--corpus")
-    out_dir = out_dir or Path(DEFAULT_OUT["text"])
-    targets.bundle_target(out_dir, "text", replace=training["force"], resume=training["resume"])
-    from genapp.textgen import DEFAULT_SETTINGS, read_corpus, train_text  # imports Keras
-
-    config, settings = _training_choices(DEFAULT_SETTINGS, out_dir if training["resume"] else None, **training)
-    texts = [read_corpus(list(corpus_files))] if corpus_files else None
-    name = ", ".join(p.name for p in corpus_files)
-    train_text(texts, out_dir, level, config, settings, tx, validation, vocab_size, name, _say,
-               replace=training["force"], resume=training["resume"])
-    _say(f"write with it: genapp write --model {out_dir}")
-
-
-def _text_model(model_dir):
-    from genapp import targets
-
-    model_dir = targets.model_source(model_dir, "text", "text", "genapp train-text --out DIR")
-    from genapp.textgen import TextModel  # imports Keras
-
-    return TextModel.load(model_dir)
-
-
-@cli.command("write", context_settings=CONTEXT)
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Text bundle [default: the shipped models/text].")
-@click.option("--prompt", default="", help="Text to continue (its last Tx tokens are used).")
-@click.option("--length", type=click.IntRange(min=1), default=300, show_default=True, help="Tokens to write (characters or words).")
-@click.option("--temperature", "-t", type=click.FloatRange(min=0, min_open=True), default=0.8, show_default=True)
-@click.option("--top-k", type=click.IntRange(min=1), help="Sample only among the K likeliest tokens.")
-@click.option("--seed", type=int, help="Same seed, model and prompt give the same text.")
-@library_errors
-def write_command(model_dir, prompt, length, temperature, top_k, seed):
-    """Continue a prompt with a text model, printing as it writes.
-
-    \b
-    Examples:
-      genapp write --prompt "The for statement"
-      genapp write --model sonnets --prompt "Shall I compare thee" --length 400 --seed 1
-    """
-    from genapp.text.tokens import Detokenizer, tokenize
-
-    model = _text_model(model_dir)
-    ids, note = model.prompt_ids(prompt)
-    if note:
-        _say(note)
-    prompt_tokens = tokenize(prompt, model.level)
-    detok = Detokenizer(model.level, capitalize_first=not prompt_tokens)
-    if prompt_tokens and model.level == "word":
-        detok.previous = prompt_tokens[-1]
-        detok.capitalize = prompt_tokens[-1] == "<eos>"
-    click.echo(prompt, nl=False)
-    for token in model.write(ids, length, temperature, top_k, seed):
-        click.echo(detok(token), nl=False)
-        sys.stdout.flush()
-    click.echo()
-
-
-@cli.command("score", context_settings=CONTEXT, short_help="Score texts: log P(text) and nats per token.")
-@click.argument("texts", nargs=-1, required=True)
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Text bundle [default: the shipped models/text].")
-@library_errors
-def score_command(texts, model_dir):
-    """Print log P(TEXT) and mean nats per token for each TEXT, to compare sentences.
-
-    \b
-    Examples:
-      genapp score "the return statement" "the retrun statement"
-      genapp score --model recipes "pear salad" "pair salad"
-    """
-    model = _text_model(model_dir)
-    click.echo("text\tlog_prob\tnats_per_token\ttokens")
-    for s in model.score(list(texts)):
-        unk = f" ({s.unknown} as <unk>)" if s.unknown else ""
-        click.echo(f"{s.text}\t{s.log_prob:.3f}\t{s.nats_per_token:.3f}\t{s.tokens}{unk}")
+        for line in render_file(source, files, renderer, melody_track, say=_say):
+            click.echo(line)
 
 
 def main() -> None:

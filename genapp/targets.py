@@ -24,7 +24,7 @@ from pathlib import Path
 
 from genapp import paths
 from genapp.bundle import check_bundle, check_replaceable
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -52,7 +52,7 @@ def writable_folder(path: Path, what: str) -> None:
         raise GenappError(f"{what} {path}: no permission to write in {probe}")
 
 
-def bundle_target(path: Path, kind: str, *, replace: bool = False, resume: bool = False, what: str = "--out") -> Path:
+def bundle_target(path: Path, kind: str, *, replace: bool = False, resume: bool = False, what: str = param("out")) -> Path:
     """Check that a bundle of ``kind`` may be written to ``path``; return the path.
 
     ``replace``: an existing bundle of the same kind may be replaced
@@ -71,23 +71,33 @@ def bundle_target(path: Path, kind: str, *, replace: bool = False, resume: bool 
     check_replaceable(path, kind)
     exists = path.is_dir() and any(path.iterdir())
     if resume and not exists:
-        raise GenappError(f"--resume: no {kind} model in {path} to continue")
+        raise GenappError(f"{param('resume')}: no {kind} model in {path} to continue")
     if exists and not (replace or resume):
         raise GenappError(
-            f"{what} {path}: already holds a {kind} model; add --force to replace it, --resume to continue "
+            f"{what} {path}: already holds a {kind} model; add {param('replace')} to replace it, {param('resume')} to continue "
             "training it, or choose a new folder"
         )
     writable_folder(path, what)
     return path
 
 
-def model_source(path: Path | None, kind: str, default: str, train_hint: str, what: str = "--model") -> Path:
-    """The bundle to read: ``path``, or the shipped ``default``; checked without Keras.
+def resolve_model(path: Path) -> Path:
+    """``path``, or the shipped model of that name when no such folder exists here (``dinos``, ``text``, ``jazz``)."""
+    path = Path(path)
+    if not path.exists() and len(path.parts) == 1 and path.name in shipped_models():
+        return paths.models_dir() / path.name
+    return path
+
+
+def model_source(path: Path | None, kind: str, default: str, train_hint: str, what: str = param("model")) -> Path:
+    """The bundle to read: ``path`` (a folder, or a shipped model's name), or the shipped ``default``; checked without Keras.
 
     A missing folder is an error that says where the shipped models are and
     how to train one (``train_hint``: the command to suggest).
     """
     shipped = paths.models_dir()
+    if path is not None:
+        path = resolve_model(path)
     if path is None:
         path = shipped / default
         if not path.exists():
@@ -105,11 +115,20 @@ def model_source(path: Path | None, kind: str, default: str, train_hint: str, wh
     return path
 
 
+def writable_file(path: Path, what: str = param("out")) -> Path:
+    """GenappError unless ``path``'s folder exists and we may write in it; returns the path."""
+    if not path.parent.is_dir():
+        raise GenappError(f"{what} {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise GenappError(f"{what} {path}: no permission to write in {path.parent}")
+    return path
+
+
 def _numbered(path: Path, k: int) -> Path:
     return path.with_name(f"{path.stem}-{k}{path.suffix}")
 
 
-def file_targets(paths: list[Path], count: int = 1, replace: bool = False, what: str = "--out"
+def file_targets(paths: list[Path], count: int = 1, replace: bool = False, what: str = param("out")
                  ) -> tuple[list[list[Path]], str | None]:
     """(for each of ``count`` takes, the files to write: one per path in ``paths``; a note when names were passed over).
 
@@ -119,12 +138,7 @@ def file_targets(paths: list[Path], count: int = 1, replace: bool = False, what:
     numbers already taken by any of the paths.  ``replace`` writes the plain
     names over whatever is there.
     """
-    paths = [Path(p) for p in paths]
-    for path in paths:
-        if not path.parent.is_dir():
-            raise GenappError(f"{what} {path}: folder {path.parent} does not exist")
-        if not os.access(path.parent, os.W_OK | os.X_OK):
-            raise GenappError(f"{what} {path}: no permission to write in {path.parent}")
+    paths = [writable_file(Path(p), what) for p in paths]
 
     if replace:
         return ([paths] if count == 1 else [[_numbered(p, k) for p in paths] for k in range(1, count + 1)]), None
@@ -139,5 +153,5 @@ def file_targets(paths: list[Path], count: int = 1, replace: bool = False, what:
             takes.append(take)
         k += 1
     first = ", ".join(str(p) for p in takes[0])
-    note = f"existing files are kept; writing {first}{' and on' if count > 1 else ''} (--force replaces them)"
+    note = f"existing files are kept; writing {first}{' and on' if count > 1 else ''} (use {param('replace')} to overwrite them)"
     return takes, note if skipped else None

@@ -23,43 +23,14 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
-from genapp.checks import require_positive_ints
+from genapp.config import TrainSettings
+from genapp.errors import GenappError, Interrupted, param
 from genapp.nn.losses import SequenceCrossEntropy
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    epochs: int = 60  # total epochs, counted from the first training of a bundle
-    batch_size: int = 32
-    learning_rate: float = 0.005  # Adam
-    clipvalue: float | None = 5.0  # each gradient entry clipped to [-5, 5], as in the textbook model; None: off
-    patience: int = 8  # epochs without a better validation loss before stopping
-    seed: int = 0  # weight initialisation and batch order
-
-    def __post_init__(self) -> None:
-        require_positive_ints(self, "epochs", "batch_size", "patience")
-        if not self.learning_rate > 0:
-            raise ValueError(f"expected learning_rate > 0, got {self.learning_rate}")
-        if self.clipvalue is not None and not self.clipvalue > 0:
-            raise ValueError(f"expected clipvalue > 0 or None, got {self.clipvalue}")
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> "TrainSettings":
-        """Settings recorded in a bundle's training.json (unknown keys ignored)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-    def updated(self, given: dict) -> "TrainSettings":
-        """These settings with the options a user gave (None: not given) put in."""
-        return replace(self, **{k: v for k, v in given.items() if v is not None})
 
 
 @dataclass(frozen=True)
@@ -101,9 +72,9 @@ class EpochPrinter(keras.callbacks.Callback):
     """Calls ``say`` with one line per epoch: losses, nats per symbol, best so far."""
 
     def __init__(self, say: Callable[[str], None], epochs: int, val_symbols_per_seq: float | None,
-                 best: float | None = None):
+                 best: float | None = None, symbol: str = "symbol"):
         super().__init__()
-        self.say, self.epochs, self.per_seq = say, epochs, val_symbols_per_seq
+        self.say, self.epochs, self.per_seq, self.symbol = say, epochs, val_symbols_per_seq, symbol
         self.best = np.inf if best is None else best
         self.start = time.perf_counter()
 
@@ -114,7 +85,7 @@ class EpochPrinter(keras.callbacks.Callback):
         if val is not None:
             line += f"  val {val:7.3f}"
             if self.per_seq:
-                line += f" ({val / self.per_seq:.3f} nats/symbol)"
+                line += f" ({val / self.per_seq:.3f} nats/{self.symbol})"
             if val < self.best:
                 self.best = val
                 line += "  *best"
@@ -133,7 +104,7 @@ class Interrupt:
             raise KeyboardInterrupt
         self.pressed = True
 
-    def __enter__(self) -> "Interrupt":
+    def __enter__(self) -> Interrupt:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handler)
         return self
@@ -235,6 +206,7 @@ def fit(
     val_symbols_per_seq: float | None = None,
     checkpoint: Callable[[int, float], None] | None = None,
     resume: Resume = Resume(),
+    symbol: str = "symbol",
 ) -> TrainResult:
     """Train in place; on return the model holds the best epoch's weights (and optimizer state).
 
@@ -249,7 +221,7 @@ def fit(
         keeper = KeepBest(settings.patience, val is not None, interrupt, resume.best_loss, checkpoint)
         callbacks.append(keeper)
         if say is not None:
-            callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss))
+            callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss, symbol))
         start = time.perf_counter()
         if isinstance(train, tuple):  # arrays: Keras batches and shuffles them
             kwargs = {"x": train[0], "y": train[1], "batch_size": settings.batch_size, "shuffle": True}
@@ -272,41 +244,17 @@ def fit(
     )
 
 
-def resolve_settings(defaults: TrainSettings, given: dict, resume_training: dict | None = None) -> TrainSettings:
-    """The settings of a run: the options given (None: not given) over the resumed bundle's settings, else the defaults."""
-    base = defaults
-    if resume_training is not None and isinstance(resume_training.get("settings"), dict):
-        try:
-            base = TrainSettings.from_json(resume_training["settings"])
-        except (TypeError, ValueError):
-            base = defaults
-    return base.updated(given)
-
-
-def check_resumed_shape(saved: dict, given: dict, path) -> None:
-    """GenappError if an option given for the model's shape differs from the resumed bundle's."""
-    from genapp.errors import GenappError
-
-    for name, value in given.items():
-        if value is not None and name in saved and saved[name] != value:
-            raise GenappError(
-                f"--{name.replace('_', '-')} {value}: the model in {path} has {name} {saved[name]}; --resume keeps "
-                "the model's shape (train a new model to change it)"
-            )
-
-
 def resume_from(bundle, path, same_data: bool, epochs: int) -> Resume:
     """A Resume for a loaded bundle: its best epoch, its loss (when the data is the same) and its optimizer.
 
     GenappError if ``epochs`` (the total asked for) leaves nothing to train.
     """
     from genapp.bundle import saved_optimizer
-    from genapp.errors import GenappError
 
     t = bundle.training
     epoch = t.get("best_epoch") if isinstance(t.get("best_epoch"), int) else 0
     if epoch >= epochs:
-        raise GenappError(f"--epochs {epochs}: the model in {path} has trained {epoch} epochs already; ask for more "
+        raise GenappError(f"{param('epochs')} {epochs}: the model in {path} has trained {epoch} epochs already; ask for more "
                           "epochs to resume it")
     loss = t.get("best_val_loss") if same_data and isinstance(t.get("best_val_loss"), (int, float)) else None
     return Resume(epoch=max(0, epoch), best_loss=loss, optimizer=saved_optimizer(path))
@@ -339,7 +287,6 @@ def train_and_save(
     import platform
 
     from genapp import bundle as bundles
-    from genapp.errors import GenappError, Interrupted
 
     trainee = trainee or model
     if model is not trainee:  # the saved model carries the trainee's optimizer state
@@ -364,19 +311,141 @@ def train_and_save(
         save({"epochs_run": best_epoch, "best_epoch": best_epoch, "best_val_loss": best_loss if val is not None else None,
               "train_seconds": round(time.perf_counter() - started, 2), "interrupted": False, "in_progress": True})
 
-    result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume)
+    result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume, symbol)
     if result.improved:
         save(result.to_json())
     elif not result.interrupted and not resume.epoch:
         raise GenappError(f"training gave no usable epoch (the loss was {result.final_loss}); nothing was written to "
-                          f"{out_dir}; try a lower --learning-rate")
+                          f"{out_dir}; try a lower {param('learning_rate')}")
     if result.interrupted:
         if result.improved:
             loss = f", validation loss {result.best_val_loss:.3f}" if result.best_val_loss is not None else ""
-            kept = f"the best model so far (epoch {result.best_epoch}{loss}) is in {out_dir}; --resume continues it"
+            kept = f"the best model so far (epoch {result.best_epoch}{loss}) is in {out_dir}; {param('resume')} continues it"
         elif resume.epoch:
             kept = f"no epoch beat the saved model, so {out_dir} is unchanged"
         else:
             kept = "stopped before the first epoch ended, so nothing was saved"
         raise Interrupted(f"interrupted: {kept}")
     return result
+
+
+# ---- the one training path of every product --------------------------------------------------------
+
+
+@dataclass
+class TrainingData:
+    """A product's training data, read: what the shared path needs to know of it."""
+
+    data: object  # the product's own (names, token ids, value sequences)
+    symbols: object  # iterable of every symbol, for a resumed model's vocabulary check; None: not checked
+    digest: str  # sha256 of what is trained on; a resumed run compares it with the bundle's
+    facts: dict  # recorded in training.json
+
+
+@dataclass
+class Batches:
+    """What a product's data becomes for ``fit``: arrays or streams, and how to report them."""
+
+    train: object
+    val: object | None
+    symbols_per_val_seq: float | None  # predicted symbols per validation sequence (for nats per symbol)
+    summary: str  # "a 1-layer LSTM (128 units) on 1,390 names from dinos.txt, 154 held out"
+    facts: dict = field(default_factory=dict)  # more for training.json (window counts...)
+
+
+class Recipe:
+    """What a product supplies to ``train_bundle``; everything else is shared.
+
+    ``kind`` and ``loaded`` (its ``inference.LoadedModel`` class), ``symbol``
+    (what nats are per: "char", "token", "value"), and four steps: read the
+    corpus, build a vocabulary, make the model arguments, cut batches, build
+    the Keras graphs.
+    """
+
+    kind = ""
+    symbol = "symbol"
+    loaded: type = object
+
+    def read(self, options) -> TrainingData:
+        raise NotImplementedError
+
+    def vocabulary(self, corpus: TrainingData, options):
+        raise NotImplementedError
+
+    def model_args(self, vocab, options) -> dict:
+        raise NotImplementedError
+
+    def batches(self, corpus: TrainingData, vocab, options, args: dict, say) -> Batches:
+        raise NotImplementedError
+
+    def graphs(self, args: dict, options) -> tuple[keras.Model, keras.Model, object]:
+        """(the model the bundle holds, the graph to fit (may be the same), its loss; None: sequence cross-entropy)."""
+        raise NotImplementedError
+
+
+def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name: str = "default",
+                 say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False):
+    """Train a product's model and write its bundle to ``out_dir``; returns the loaded model.
+
+    corpus -> vocabulary -> model arguments -> batches -> seed -> graphs ->
+    compile -> fit (bundle written at every improvement) -> load.
+
+    ``given``: options a user chose (``genapp.config`` names; None: not given),
+    over the resumed bundle's, over the preset's.  ``out_dir`` must be new or
+    empty, or (with ``replace``) a bundle of this kind; ``resume`` continues
+    the bundle there: weights, optimizer state, epoch count, settings, shape.
+    """
+    from genapp import config as configs
+    from genapp.data.vocab import never_seen
+    from genapp.targets import bundle_target
+
+    bundle_target(out_dir, recipe.kind, replace=replace, resume=resume)
+    previous = recipe.loaded.load(out_dir) if resume else None
+    options = configs.resolve(
+        configs.preset(recipe.kind, preset_name), given or {},
+        saved_model=previous.bundle.config if previous else None,
+        saved_settings=previous.bundle.training.get("settings") if previous else None,
+        where=f"in {out_dir}",
+    )
+    corpus = recipe.read(options)
+    if previous is not None:
+        unknown = previous.vocab.unknown(corpus.symbols) if corpus.symbols is not None else []
+        if unknown:
+            raise GenappError(f"{param('resume')}: the corpus has {never_seen(unknown, previous.SYMBOLS)} in "
+                              f"{out_dir}; train a new model instead")
+        vocab, args = previous.vocab, dict(previous.bundle.config)
+    else:
+        vocab = recipe.vocabulary(corpus, options)
+        args = recipe.model_args(vocab, options)
+    batches = recipe.batches(corpus, vocab, options, args, say)
+    settings = options.settings
+    seed_everything(settings.seed)
+    model, trainee, loss = recipe.graphs(args, options)
+    if previous is not None:
+        model.set_weights(previous.bundle.model.get_weights())
+    compile_model(trainee, settings, loss=loss)
+    same_data = previous is not None and previous.bundle.training.get("corpus_sha256") == corpus.digest
+    start = resume_from(previous.bundle, out_dir, same_data, settings.epochs) if previous else Resume()
+    if say:
+        resuming = f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else ""
+        say(f"training {batches.summary}; backend {keras.backend.backend()}{resuming}")
+    facts = {**corpus.facts, "corpus_sha256": corpus.digest, **batches.facts}
+    result = train_and_save(
+        out_dir=out_dir, kind=recipe.kind, model=model, vocab=vocab, config=args, facts=facts, train=batches.train,
+        val=batches.val, settings=settings, trainee=trainee, say=say,
+        val_symbols_per_seq=batches.symbols_per_val_seq, symbol=recipe.symbol, resume=start,
+    )
+    if say:
+        say(outcome(result, out_dir, batches.symbols_per_val_seq, recipe.symbol))
+    return recipe.loaded.load(out_dir)
+
+
+def outcome(result: TrainResult, out_dir, per_seq: float | None, symbol: str) -> str:
+    """The line that ends a training run: the best epoch and its held-out loss, and where the bundle is."""
+    if not result.improved:
+        return f"no epoch beat the saved model's validation loss; {out_dir} is unchanged"
+    if result.best_val_loss is not None and per_seq:
+        loss = f"{result.best_val_loss / per_seq:.3f} nats/{symbol} held out"
+    else:
+        loss = f"training loss {result.final_loss:.3f} (nothing held out)"
+    return f"best epoch {result.best_epoch}: {loss}; bundle written to {out_dir}"

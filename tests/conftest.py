@@ -40,11 +40,10 @@ def tiny_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_bundle(tiny_corpus, tmp_path_factory) -> Path:
     """A names bundle trained for 2 epochs (LSTM, 16 units), shared by read-only tests."""
-    from genapp.names import train_names
-    from genapp.training import TrainSettings
+    from genapp.products.names import train_names
 
     out = tmp_path_factory.mktemp("models") / "tiny"
-    train_names(tiny_corpus, out, {"cell": "lstm", "units": 16, "layers": 1}, TrainSettings(epochs=2, batch_size=8))
+    train_names(tiny_corpus, out, {"cell": "lstm", "units": 16, "layers": 1, "epochs": 2, "batch_size": 8})
     return out
 
 
@@ -76,10 +75,9 @@ def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
     """A jazz bundle trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
     import os
 
-    from genapp.jazz import train_jazz
-    from genapp.training import TrainSettings
+    from genapp.products.jazz import train_jazz
 
     os.environ.setdefault("GENAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     out = tmp_path_factory.mktemp("models") / "jazz"
-    train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8}, TrainSettings(epochs=2, batch_size=8))
+    train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8, "epochs": 2, "batch_size": 8})
     return out

@@ -8,14 +8,14 @@ import pytest
 from keras import ops
 
 from genapp import bundle as bundles
+from genapp.data.vocab import END, PAD, Vocabulary
 from genapp.errors import GenappError
 from genapp.nn.charlm import CharLMConfig, build_model
-from genapp.text.vocab import END, PAD, Vocabulary
 
 
 def _save(path, vocab_text="abc", kind="names"):
     vocab = Vocabulary.build(vocab_text, specials=(PAD, END))
-    cfg = CharLMConfig(vocab_size=vocab.size, units=4)
+    cfg = CharLMConfig(vocab_size=vocab.size, cell="lstm", units=4, layers=1)
     model = build_model(cfg)
     bundles.save_bundle(path, kind=kind, model=model, vocab=vocab, config=cfg.to_json(), training={"epochs_run": 0})
     return model

@@ -3,7 +3,6 @@
 import shutil
 
 import pytest
-
 from run_cli import one_line_error, run
 
 
@@ -20,7 +19,8 @@ def test_every_command_has_help_with_examples(args):
 
 
 def test_the_commands_are_the_documented_ones():
-    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "train-jazz", "train-text", "write"]
+    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "train-jazz", "train-names", "train-text",
+                           "write"]
 
 
 def test_prints_count_names_one_per_line_capitalised(tiny_bundle):
@@ -33,7 +33,7 @@ def test_prints_count_names_one_per_line_capitalised(tiny_bundle):
 def test_mark_and_score(tiny_bundle):
     marked = run("dino-names", "--model", str(tiny_bundle), "--count", "3", "--mark", "--seed", "0").stdout
     assert all(line.split("\t")[1] in ("new", "known") for line in marked.splitlines())
-    scored = run("dino-names", "--model", str(tiny_bundle), "--score", "Stegosaurus", "rex")
+    scored = run("score", "--model", str(tiny_bundle), "Stegosaurus", "rex")
     header, *rows = scored.stdout.splitlines()
     assert header == "name\tlog_prob\tnats_per_char"
     assert [r.split("\t")[0] for r in rows] == ["Stegosaurus", "Rex"]
@@ -44,8 +44,7 @@ def test_mark_and_score(tiny_bundle):
     "args, line",
     [
         (["--count", "0"], "Error: Invalid value for '--count' / '-n': 0 is not in the range x>=1."),
-        (["--temperature", "0"], "Error: Invalid value for '--temperature' / '-t': 0.0 is not in the range x>0."),
-        (["--temperature", "-1"], "Error: Invalid value for '--temperature' / '-t': -1.0 is not in the range x>0."),
+        (["--temperature", "-1"], "Error: Invalid value for '--temperature' / '-t': -1.0 is not in the range x>=0."),
         (["--top-k", "0"], "Error: Invalid value for '--top-k': 0 is not in the range x>=1."),
     ],
 )
@@ -57,9 +56,17 @@ def test_bad_numbers(tiny_bundle, args, line):
 def test_unknown_prefix_and_score_characters(tiny_bundle):
     result = run("dino-names", "--model", str(tiny_bundle), "--prefix", "Ωf")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: --prefix 'ωf': characters the model never saw in training: 'ω' 'f'; it knows '")
-    result = run("dino-names", "--model", str(tiny_bundle), "--score", "T-rex")
-    assert result.exit_code == 1 and result.stderr.startswith("Error: --score 't-rex': characters the model never saw")
+    assert result.stderr.startswith("Error: --prefix 'ωf': 2 characters the model never saw ('ω' 'f'); it knows '")
+    result = run("score", "--model", str(tiny_bundle), "T-rex")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: NAME 't-rex': 1 character the model never saw ('-')")
+
+
+def test_temperature_zero_is_greedy(tiny_bundle):
+    one = run("dino-names", "--model", str(tiny_bundle), "-n", "1", "-t", "0", "--seed", "1")
+    assert one.exit_code == 0 and one.stdout == run("dino-names", "--model", str(tiny_bundle), "-n", "1", "-t", "0",
+                                                    "--seed", "2").stdout
+    line = one_line_error(run("dino-names", "--model", str(tiny_bundle), "-n", "3", "-t", "0"))
+    assert line.startswith("Error: --count 3: --temperature 0 always picks the likeliest character, so it gives one name")
 
 
 @pytest.mark.parametrize(
@@ -73,8 +80,8 @@ def test_bad_corpus_leaves_no_model(tmp_path, content, reason):
     if content is not None:
         corpus.write_bytes(content)
     out = tmp_path / "model"
-    line = one_line_error(run("dino-names", "--train", "--corpus", str(corpus), "--model", str(out), "--epochs", "1"))
-    assert line == f"Error: {'--corpus' if content is None else 'corpus'} {corpus}: {reason}"
+    line = one_line_error(run("train-names", "--corpus", str(corpus), "--out", str(out), "--epochs", "1"))
+    assert line == f"Error: --corpus {corpus}: {reason}"
     assert list(tmp_path.iterdir()) == ([corpus] if content is not None else [])
 
 
@@ -97,23 +104,30 @@ def test_partial_and_mismatched_bundles(tmp_path, tiny_bundle):
     assert "vocab.json does not match config.json" in one_line_error(run("dino-names", "--model", str(mixed)))
 
 
-def test_training_options_need_train(tiny_bundle):
+def test_dropped_options_say_what_replaced_them(tiny_bundle):
+    line = one_line_error(run("dino-names", "--train", "--model", str(tiny_bundle)))
+    assert line == ("Error: --train was dropped in genapp 0.2: train with `genapp train-names --corpus FILE --out DIR`, "
+                    "then `genapp dino-names --model DIR`")
+    line = one_line_error(run("dino-names", "--score", "Rex"))
+    assert line == "Error: --score was dropped in genapp 0.2: score names with `genapp score --model dinos NAME...`"
     result = run("dino-names", "--model", str(tiny_bundle), "--epochs", "3")
-    assert result.exit_code == 2 and "--epochs applies only when training; add --train" in result.stderr
+    assert result.exit_code == 2 and "No such option '--epochs'" in result.stderr
 
 
 def test_a_missing_model_is_an_error_not_a_training_run(tmp_path, tiny_corpus):
     out = tmp_path / "dinoss"
     line = one_line_error(run("dino-names", "--model", str(out), "--count", "2"))
     assert line.startswith(f"Error: --model {out}: no such model folder; genapp's shipped models are in ")
-    assert line.endswith("(dinos, jazz, text), and `genapp dino-names --train --model DIR` trains a new one")
+    assert line.endswith("(dinos, jazz, text), and `genapp train-names --out DIR` trains a new one")
     assert not out.exists()
 
 
 def test_train_then_generate(tmp_path, tiny_corpus):
     out = tmp_path / "new"
-    result = run("dino-names", "--train", "--model", str(out), "--corpus", str(tiny_corpus), "--epochs", "1",
-                 "--units", "8", "--cell", "rnn", "--count", "2", "--seed", "0")
+    result = run("train-names", "--out", str(out), "--corpus", str(tiny_corpus), "--epochs", "1",
+                 "--units", "8", "--cell", "rnn", "--seed", "0")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "epoch   1/1" in result.stderr and f"sample from it with: genapp dino-names --model {out}" in result.stderr
+    result = run("dino-names", "--model", str(out), "--count", "2", "--seed", "0")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
-    assert "epoch   1/1" in result.stderr
     assert (out / "model.keras").is_file()

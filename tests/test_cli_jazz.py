@@ -7,7 +7,6 @@ import mido
 import pretty_midi
 import pytest
 from music21 import converter
-
 from run_cli import run
 
 

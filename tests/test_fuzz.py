@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from genapp.errors import GenappError
-from genapp.names import NamesModel
 from hostile import ABC_GOOD, mutants, write_hostile
 from midi_files import band
+
+from genapp.errors import GenappError
+from genapp.products.names import NamesModel
 
 TESTS = Path(__file__).resolve().parent
 # words that only a leaked Python exception would put in a refusal

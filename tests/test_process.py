@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from genapp import paths
-from genapp.names import NamesModel
+from genapp.products.names import NamesModel
 
 OTHER_BACKEND = "tensorflow" if keras.backend.backend() == "jax" else "jax"
 GENAPP = [sys.executable, "-m", "genapp.cli"]
@@ -43,7 +43,7 @@ def test_names_print_and_the_terminal_stays_clean(backend):
 
 
 def test_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path):
-    result = genapp("dino-names", "--model", str(tmp_path / "none"), "--train", "--corpus", str(tmp_path / "x.txt"))
+    result = genapp("train-names", "--out", str(tmp_path / "none"), "--corpus", str(tmp_path / "x.txt"))
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == f"Error: --corpus {tmp_path / 'x.txt'}: no such file\n"
     assert not (tmp_path / "none").exists()
@@ -55,7 +55,7 @@ def test_the_shipped_bundle_gives_the_same_probabilities_on_both_backends():
     here = keras.ops.convert_to_numpy(model.bundle.model(x))
     code = (
         "import json, numpy as np, keras, genapp.paths as p\n"
-        "from genapp.names import NamesModel\n"
+        "from genapp.products.names import NamesModel\n"
         "m = NamesModel.load(p.default_names_model())\n"
         f"x = np.array({x.tolist()}, np.int32)\n"
         "print(json.dumps(keras.ops.convert_to_numpy(m.bundle.model(x)).tolist()))\n"
@@ -68,13 +68,13 @@ def test_the_shipped_bundle_gives_the_same_probabilities_on_both_backends():
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])
 def test_training_progress_is_ours_alone(tmp_path, tiny_corpus, backend):
-    result = genapp("dino-names", "--train", "--corpus", str(tiny_corpus), "--model", str(tmp_path / "m"),
-                    "--epochs", "2", "--units", "8", "--count", "2", backend=backend)
+    result = genapp("train-names", "--corpus", str(tiny_corpus), "--out", str(tmp_path / "m"),
+                    "--epochs", "2", "--units", "8", backend=backend)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines[0].startswith("training a 1-layer LSTM (8 units) on ")
     assert [line[:9] for line in lines[1:3]] == ["epoch   1", "epoch   2"]
-    assert lines[3].startswith("best epoch ") and len(lines) == 4
+    assert lines[3].startswith("best epoch ") and lines[4].startswith("sample from it with:") and len(lines) == 5
 
 
 @pytest.mark.parametrize("backend", ["jax", "tensorflow"])

@@ -9,15 +9,14 @@ import time
 
 import numpy as np
 import pytest
+from run_cli import one_line_error, run
 
 from genapp import bundle as bundles
-from genapp.names import train_names
+from genapp.data.vocab import PAD
 from genapp.nn.charlm import sequence_log_probs
+from genapp.products.names import train_names
 from genapp.text.corpus import read_names, split_names
-from genapp.text.dataset import names_to_arrays
-from genapp.text.vocab import PAD
-from genapp.training import TrainSettings
-from run_cli import one_line_error, run
+from genapp.text.windows import names_to_arrays
 
 
 def _start(args, cwd):
@@ -47,7 +46,7 @@ def test_ctrl_c_keeps_the_best_bundle_and_exits_130(tmp_path, command):
 
     out = tmp_path / "model"
     if command == "names":
-        args = ["dino-names", "--train", "--model", out, "--corpus", paths.default_names_corpus(), "--epochs", 500,
+        args = ["train-names", "--out", out, "--corpus", paths.default_names_corpus(), "--epochs", 500,
                 "--units", 8]
     else:
         corpus = tmp_path / "corpus.txt"
@@ -67,17 +66,17 @@ def test_ctrl_c_keeps_the_best_bundle_and_exits_130(tmp_path, command):
 
 def test_resume_continues_from_the_saved_epoch_with_the_same_loss(tmp_path, tiny_corpus):
     out = tmp_path / "m"
-    first = train_names(tiny_corpus, out, {"units": 8}, TrainSettings(epochs=2, batch_size=4, patience=50))
+    first = train_names(tiny_corpus, out, {"units": 8, "epochs": 2, "batch_size": 4, "patience": 50})
     saved = first.bundle.training
     # the bundle holds exactly the weights that scored best_val_loss on the held-out names
-    _, val = split_names(read_names(tiny_corpus))
+    _, val = split_names(read_names(tiny_corpus), 0.1)
     x, y = names_to_arrays(val, first.vocab, max(len(n) for n in read_names(tiny_corpus)) + 1)
     loss = -sequence_log_probs(first.bundle.model, x, y, first.vocab.index(PAD)).mean()
     assert loss == pytest.approx(saved["best_val_loss"], rel=1e-4)
     optimizer = bundles.saved_optimizer(out)
     assert int(np.asarray(optimizer.iterations)) == 2 * 4  # 2 epochs of 4 batches (16 names / 4)
     said = []
-    again = train_names(tiny_corpus, out, None, TrainSettings(epochs=4, batch_size=4, patience=50), said.append,
+    again = train_names(tiny_corpus, out, {"epochs": 4, "batch_size": 4, "patience": 50}, "default", said.append,
                         resume=True)
     assert [line[:9] for line in said if line.startswith("epoch")] == ["epoch   3", "epoch   4"]
     assert "resuming after epoch 2" in said[0]
@@ -87,21 +86,21 @@ def test_resume_continues_from_the_saved_epoch_with_the_same_loss(tmp_path, tiny
 
 def test_resume_refuses_a_different_shape_and_too_few_epochs(tmp_path, tiny_corpus):
     out = tmp_path / "m"
-    run("dino-names", "--train", "--model", out, "--corpus", tiny_corpus, "--epochs", 2, "--units", 8, "-n", 1)
-    line = one_line_error(run("dino-names", "--train", "--resume", "--model", out, "--corpus", tiny_corpus, "--units", 16))
+    run("train-names", "--out", out, "--corpus", tiny_corpus, "--epochs", 2, "--units", 8)
+    line = one_line_error(run("train-names", "--resume", "--out", out, "--corpus", tiny_corpus, "--units", 16))
     assert line == (f"Error: --units 16: the model in {out} has units 8; --resume keeps the model's shape "
                     "(train a new model to change it)")
-    line = one_line_error(run("dino-names", "--resume", "--model", out, "--corpus", tiny_corpus))
+    line = one_line_error(run("train-names", "--resume", "--out", out, "--corpus", tiny_corpus))
     assert line == f"Error: --epochs 2: the model in {out} has trained 2 epochs already; ask for more epochs to resume it"
-    line = one_line_error(run("dino-names", "--resume", "--model", tmp_path / "none", "--corpus", tiny_corpus))
+    line = one_line_error(run("train-names", "--resume", "--out", tmp_path / "none", "--corpus", tiny_corpus))
     assert line == f"Error: --resume: no names model in {tmp_path / 'none'} to continue"
 
 
 def test_resume_keeps_the_saved_settings_unless_given(tmp_path, tiny_corpus):
     out = tmp_path / "m"
-    run("dino-names", "--train", "--model", out, "--corpus", tiny_corpus, "--epochs", 2, "--units", 8,
-        "--learning-rate", "0.002", "--batch-size", 4, "-n", 1)
-    result = run("dino-names", "--train", "--resume", "--model", out, "--corpus", tiny_corpus, "--epochs", 3, "-n", 1)
+    run("train-names", "--out", out, "--corpus", tiny_corpus, "--epochs", 2, "--units", 8,
+        "--learning-rate", "0.002", "--batch-size", 4)
+    result = run("train-names", "--resume", "--out", out, "--corpus", tiny_corpus, "--epochs", 3)
     assert result.exit_code == 0, result.output
     settings = json.loads((out / "training.json").read_text())["settings"]
     assert (settings["learning_rate"], settings["batch_size"], settings["epochs"]) == (0.002, 4, 3)

@@ -261,7 +261,7 @@ def test_sampling_is_seeded_and_stops_at_the_end_token():
 
 
 def test_shipped_names_model_is_the_reference_lstm():
-    from genapp.names import NamesModel
+    from genapp.products.names import NamesModel
 
     m = NamesModel.load(paths.default_names_model())
     p = ref.params_from_keras_lstm(*m.bundle.model.get_layer("recurrent_0").cell.get_weights())
@@ -281,7 +281,7 @@ def test_shipped_names_model_is_the_reference_lstm():
 
 
 def test_shipped_jazz_model_is_the_reference_lstm():
-    from genapp.jazz import JazzModel
+    from genapp.products.jazz import JazzModel
 
     m = JazzModel.load(paths.models_dir() / "jazz")
     p = ref.params_from_keras_lstm(*m.layers.lstm.cell.get_weights())

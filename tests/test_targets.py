@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from run_cli import one_line_error, run
 
 from genapp import paths, targets
-from genapp.errors import GenappError
-from run_cli import one_line_error, run
+from genapp.errors import GenappError, render
 
 
 def _tree_digest(folder: Path) -> str:
@@ -31,7 +31,7 @@ def photos(tmp_path):
 
 
 @pytest.mark.parametrize("command", [
-    ["dino-names", "--train", "--model"],
+    ["train-names", "--out"],
     ["train-text", "--out"],
     ["train-jazz", "--out"],
 ])
@@ -63,12 +63,11 @@ def test_an_existing_bundle_needs_force(tmp_path, tiny_bundle, tiny_corpus):
     out = tmp_path / "mine"
     shutil.copytree(tiny_bundle, out)
     before = _tree_digest(out)
-    line = one_line_error(run("dino-names", "--train", "--model", out, "--corpus", tiny_corpus, "--epochs", 1))
-    assert line == (f"Error: --model {out}: already holds a names model; add --force to replace it, --resume to "
+    line = one_line_error(run("train-names", "--out", out, "--corpus", tiny_corpus, "--epochs", 1))
+    assert line == (f"Error: --out {out}: already holds a names model; add --force to replace it, --resume to "
                     "continue training it, or choose a new folder")
     assert _tree_digest(out) == before
-    result = run("dino-names", "--train", "--model", out, "--corpus", tiny_corpus, "--epochs", 1, "--units", 4,
-                 "--force", "-n", 1)
+    result = run("train-names", "--out", out, "--corpus", tiny_corpus, "--epochs", 1, "--units", 4, "--force")
     assert result.exit_code == 0, result.output
     assert json.loads((out / "config.json").read_text())["model"]["units"] == 4
 
@@ -90,14 +89,14 @@ def test_training_with_defaults_writes_to_the_current_folder_never_the_shipped_m
                                                                                         tiny_corpus, jazz_corpus):
     shipped = {name: _tree_digest(paths.models_dir() / name) for name in ("dinos", "text", "jazz")}
     monkeypatch.chdir(tmp_path)
-    for args in (["dino-names", "--train", "--corpus", tiny_corpus, "--epochs", 1, "--units", 4, "-n", 1],
+    for args in (["train-names", "--corpus", tiny_corpus, "--epochs", 1, "--units", 4],
                  ["train-text", "--corpus", tiny_corpus, "--epochs", 1, "--units", 4, "--tx", 8],
                  ["train-jazz", "--corpus", jazz_corpus, "--epochs", 1, "--units", 4, "--tx", 8]):
         result = run(*args)
         assert result.exit_code == 0, result.output
     assert sorted(os.listdir(tmp_path)) == ["my-jazz", "my-names", "my-text"]
     assert {name: _tree_digest(paths.models_dir() / name) for name in shipped} == shipped
-    assert "generate from it with: genapp generate --model my-jazz" in result.stderr
+    assert "sample from it with: genapp generate --model my-jazz" in result.stderr
 
 
 # The checks run before Keras: one subprocess runs every bad command and reports what was imported.
@@ -125,7 +124,9 @@ def test_bad_paths_are_reported_before_keras_is_imported(tmp_path, photos):
         (["train-jazz", "--corpus", missing], f"--corpus {missing}: no such file or folder"),
         (["train-text", "--corpus", missing], f"--corpus {missing}: no such file"),
         (["train-text", "--out", str(photos), "--corpus", str(photos / "cat.jpg")], "holds files genapp did not write"),
-        (["dino-names", "--train", "--model", str(photos)], "holds files genapp did not write"),
+        (["train-names", "--out", str(photos)], "holds files genapp did not write"),
+        (["train-names", "--corpus", missing], f"--corpus {missing}: no such file"),
+        (["score", "--model", str(photos / "cat.jpg"), "x"], "is a file; expected a model bundle folder"),
         (["corpus", missing], f"source {missing}: no such file or folder"),
     ]
     result = subprocess.run([sys.executable, "-c", EARLY, json.dumps([args for args, _ in cases])],
@@ -146,7 +147,8 @@ def test_file_targets_take_the_next_free_name(tmp_path):
     (tmp_path / "solo-2.wav").write_bytes(b"mine too")
     takes, note = targets.file_targets([out, wav])
     assert takes == [[tmp_path / "solo-3.mid", tmp_path / "solo-3.wav"]]  # a take's files keep one name
-    assert note == f"existing files are kept; writing {tmp_path / 'solo-3.mid'}, {tmp_path / 'solo-3.wav'} (--force replaces them)"
+    assert render(note) == (f"existing files are kept; writing {tmp_path / 'solo-3.mid'}, {tmp_path / 'solo-3.wav'} "
+                            "(use replace to overwrite them)")
     assert targets.file_targets([out], replace=True) == ([[out]], None)
     (tmp_path / "take-2.mid").write_bytes(b"x")
     takes, note = targets.file_targets([tmp_path / "take.mid"], 3)
@@ -162,7 +164,7 @@ def test_generate_never_overwrites_without_force(tmp_path, jazz_bundle):
     result = run("generate", "--model", jazz_bundle, "--bars", 2, "--seed", 1, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == b"my own solo"
-    assert result.stderr.strip() == f"existing files are kept; writing {tmp_path / 'solo-2.mid'} (--force replaces them)"
+    assert result.stderr.strip() == f"existing files are kept; writing {tmp_path / 'solo-2.mid'} (use --force to overwrite them)"
     assert result.stdout.startswith(f"wrote {tmp_path / 'solo-2.mid'}: ")
     result = run("generate", "--model", jazz_bundle, "--bars", 2, "--seed", 1, "--out", out, "--force")
     assert result.exit_code == 0 and out.read_bytes() == (tmp_path / "solo-2.mid").read_bytes()

@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 
-from genapp.names import train_names
-from genapp.training import TrainSettings
+from genapp.config import TrainSettings
+from genapp.products.names import train_names
 
 
 def _weights(tmp_path, corpus, name, seed):
-    m = train_names(corpus, tmp_path / name, {"units": 6}, TrainSettings(epochs=2, batch_size=4, seed=seed))
+    m = train_names(corpus, tmp_path / name, {"units": 6, "epochs": 2, "batch_size": 4, "seed": seed})
     return m.bundle.model.get_weights()
 
 

@@ -20,7 +20,7 @@ import wave
 from pathlib import Path
 
 from genapp.atomic import atomic_path
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 
 TAIL_SECONDS = 1.0
 MAX_SOUNDFONT_BYTES = 1 << 30
@@ -34,7 +34,7 @@ def default_soundfont() -> Path:
     return Path(spec.origin).resolve().parent / "TimGM6mb.sf2"
 
 
-def read_soundfont(path: Path | None, what: str = "--soundfont") -> bytes:
+def read_soundfont(path: Path | None, what: str = param("soundfont")) -> bytes:
     """A SoundFont's bytes, or GenappError saying why the file is not one."""
     path = Path(path) if path is not None else default_soundfont()
     if not path.is_file():
@@ -48,7 +48,7 @@ def read_soundfont(path: Path | None, what: str = "--soundfont") -> bytes:
     return data
 
 
-def render_wav(midi: bytes, soundfont: bytes, what: str = "--soundfont") -> bytes:
+def render_wav(midi: bytes, soundfont: bytes, what: str = param("soundfont")) -> bytes:
     """WAV bytes for MIDI bytes; GenappError if the synthesizer refuses either."""
     import midirenderer
 

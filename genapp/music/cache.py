@@ -10,12 +10,12 @@ Location: ``$GENAPP_CACHE_DIR`` if set, else ``~/.cache/genapp/pieces``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
 from genapp.atomic import atomic_path
+from genapp.data.digest import sha256_file, sha256_json
 from genapp.music.piece import Piece
 
 PIPELINE_VERSION = 4  # bump whenever reading or melody/harmony detection changes
@@ -37,13 +37,13 @@ def source_digest(source: str) -> str | None:
     else:
         path = Path(source)
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 
 
 def key(digest: str, melody_track: str | None) -> str:
-    return hashlib.sha256(json.dumps([digest, PIPELINE_VERSION, melody_track]).encode()).hexdigest()[:32]
+    return sha256_json([digest, PIPELINE_VERSION, melody_track])[:32]
 
 
 def load(k: str) -> list[Piece] | None:

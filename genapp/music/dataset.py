@@ -1,25 +1,23 @@
 """Pieces -> value sequences -> windows of Tx values for training the jazz model.
 
 For a window (v1 .. vTx) the model reads x = (0, v1 .. v(Tx-1)) and predicts
-y = (v1 .. vTx): X is Y shifted one step right, with x<1> = 0 (PAD, which the
-one-hot layer makes the zero vector).  Windows start every ``stride`` values.
+y = (v1 .. vTx) (``genapp.data.sequences.shift_right``).  Windows start every
+``stride`` values.
 
 Validation is split **by piece**, so no phrase is both trained on and held out:
 the 10% of pieces whose file names (without folders) have the smallest CRC-32
-(at least one when there are two or more).  A corpus of one piece holds out its last 10% of values.
+(``genapp.data.split``; at least one when there are two or more).  A corpus of
+one piece holds out its last 10% of values.
 """
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
+from genapp.data.split import split_by_hash
+from genapp.data.vocab import PAD, Vocabulary
 from genapp.music.grammar import encode
 from genapp.music.piece import Piece
-from genapp.text.vocab import PAD, Vocabulary
-
-VALIDATION_FRACTION = 0.1
 
 
 def piece_values(piece: Piece) -> list[str]:
@@ -32,7 +30,7 @@ def build_vocab(sequences: list[list[str]]) -> Vocabulary:
     return Vocabulary.build((v for seq in sequences for v in seq), specials=(PAD,))
 
 
-def split_sequences(named: list[tuple[str, list[str]]], fraction: float = VALIDATION_FRACTION
+def split_sequences(named: list[tuple[str, list[str]]], fraction: float
                     ) -> tuple[list[list[str]], list[list[str]]]:
     """(training, validation) sequences, split by piece as the module docstring says; fraction 0: no validation."""
     if fraction <= 0:
@@ -41,10 +39,8 @@ def split_sequences(named: list[tuple[str, list[str]]], fraction: float = VALIDA
         seq = named[0][1]
         cut = len(seq) - max(1, round(len(seq) * fraction))
         return [seq[:cut]], [seq[cut:]]
-    ranked = sorted(named, key=lambda p: (zlib.crc32(_base(p[0]).encode("utf-8")), p[0]))
-    n_val = min(max(1, round(len(named) * fraction)), len(named) - 1)
-    held = {name for name, _ in ranked[:n_val]}
-    return [s for n, s in named if n not in held], [s for n, s in named if n in held]
+    train, held = split_by_hash(named, fraction, key=lambda p: _base(p[0]))
+    return [s for _, s in train], [s for _, s in held]
 
 
 def _base(name: str) -> str:
@@ -59,18 +55,3 @@ def windows(sequences: list[list[str]], vocab: Vocabulary, tx: int, stride: int 
         ids = vocab.encode(seq)
         rows += [ids[i : i + tx] for i in range(0, len(ids) - tx + 1, stride)]
     return np.array(rows, dtype=np.int32).reshape(-1, tx)
-
-
-def inputs_and_targets(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Windows (m, Tx) -> (x, y) index arrays: x<1> = PAD (0), x<t> = y<t-1>."""
-    x = np.zeros_like(w)
-    x[:, 1:] = w[:, :-1]
-    return x, w.copy()
-
-
-def one_hot(indices: np.ndarray, n_values: int) -> np.ndarray:
-    """Indices (m, Tx) -> float32 one-hot (m, Tx, n_values), PAD (0) -> the zero vector."""
-    out = np.zeros(indices.shape + (n_values,), np.float32)
-    np.put_along_axis(out, indices[..., None], 1.0, axis=-1)
-    out[..., 0] = 0.0
-    return out

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 from genapp.music.piece import Note
 
-_LEAD = re.compile(r"melod|lead|solo|vocal|voice|voz|sing|sax|trumpet|trombone|flute|clarinet|violin|oboe|horn|tenor|alto|soprano|right|\brh\b|tune|theme", re.I)
-_BACKING = re.compile(r"bass|drum|perc|pad|chord|comp|accomp|rhythm|harmony|strings|left|\blh\b|backing", re.I)
+_LEAD = re.compile(r"melod|lead|solo|vocal|voice|voz|sing|sax|trumpet|trombone|flute|clarinet|violin|oboe|horn|tenor|alto|soprano|right|\brh\b|tune|theme", re.IGNORECASE)
+_BACKING = re.compile(r"bass|drum|perc|pad|chord|comp|accomp|rhythm|harmony|strings|left|\blh\b|backing", re.IGNORECASE)
 
 
 @dataclass
@@ -58,7 +58,7 @@ def choose_melody(tracks: list[Track], override: str | None = None) -> tuple[Tra
     """(the melody track, why it was chosen) among tracks that are not drums and have notes."""
     candidates = [t for t in tracks if not t.is_drum and t.notes]
     if override is not None:
-        return _by_override(tracks, candidates, override), f"chosen with --melody-track {override!r}"
+        return _by_override(tracks, candidates, override), f"chosen with {param('melody_track')} {override!r}"
     if not candidates:
         raise GenappError("no melody: every track is empty or drums")
     if len(candidates) == 1:
@@ -101,9 +101,9 @@ def _by_override(tracks: list[Track], candidates: list[Track], override: str) ->
     else:
         match = [t for t in tracks if override.lower() in t.name.lower()]
     if not match:
-        raise GenappError(f"--melody-track {override!r}: no such track; tracks with notes: {listing}")
+        raise GenappError(f"{param('melody_track')} {override!r}: no such track; tracks with notes: {listing}")
     if not match[0].notes or match[0].is_drum:
-        raise GenappError(f"--melody-track {override!r}: {match[0].label()} has no pitched notes; tracks with notes: {listing}")
+        raise GenappError(f"{param('melody_track')} {override!r}: {match[0].label()} has no pitched notes; tracks with notes: {listing}")
     return match[0]
 
 

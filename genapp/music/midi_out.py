@@ -14,9 +14,10 @@ from pathlib import Path
 import mido
 
 from genapp.atomic import atomic_path
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 from genapp.music.arrangement import Arrangement
 from genapp.music.piece import Note
+from genapp.targets import writable_file
 
 TICKS_PER_QUARTER = 480
 MELODY_VELOCITY = 96
@@ -66,12 +67,10 @@ def midi_bytes(arrangement: Arrangement, tail: float = 0.0) -> bytes:
 
 def write_midi(path: Path, arrangement: Arrangement) -> Path:
     """Write the arrangement to ``path`` (the folder must exist); returns the path."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise GenappError(f"--out {path}: folder {path.parent} does not exist")
+    path = writable_file(Path(path))
     try:
         with atomic_path(path, suffix=".mid") as tmp:
             to_midi(arrangement).save(tmp)
     except PermissionError:
-        raise GenappError(f"--out {path}: no permission to write in {path.parent}") from None
+        raise GenappError(f"{param('out')} {path}: no permission to write in {path.parent}") from None
     return path

@@ -23,7 +23,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 from genapp.music.arrangement import Arrangement
 
 FORMATS = {".mid": "MIDI", ".midi": "MIDI", ".wav": "WAV audio", ".png": "piano roll", ".musicxml": "MusicXML",
@@ -32,7 +32,7 @@ HELPED = (".png", ".musicxml", ".mxl")  # written by the helper process
 HELPER_TIME_LIMIT = 600  # seconds for one file in the helper
 
 
-def check_suffix(path: Path, what: str = "--out") -> None:
+def check_suffix(path: Path, what: str = param("out")) -> None:
     """GenappError unless the file name ends in an extension genapp writes."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -107,7 +107,7 @@ class Renderer:
                 raise GenappError(f"{p}: took longer than {HELPER_TIME_LIMIT} s to draw") from None
         return [(p, done[p]) for p in paths]
 
-    def __enter__(self) -> "Renderer":
+    def __enter__(self) -> Renderer:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -115,3 +115,21 @@ class Renderer:
             self.pool.terminate()
             self.pool.join()
 
+
+
+def render_file(source: str, files: list[Path], renderer: Renderer, melody_track: str | None = None,
+                say=None) -> list[str]:
+    """Write a music file (its first piece) as ``files``; one line per file written.
+
+    A MIDI source sounds as written (its own bytes are rendered); the other
+    formats show the melody genapp reads, its accompaniment and its chords.
+    """
+    from genapp.music.corpus import read_with_backing
+    from genapp.music.reading import MIDI_SUFFIXES
+
+    pieces = read_with_backing(source, melody_track)
+    if len(pieces) > 1 and say:
+        say(f"{source}: holds {len(pieces)} pieces; rendering the first, {pieces[0].name}")
+    arrangement = Arrangement.from_piece(pieces[0])
+    source_midi = Path(source).read_bytes() if Path(source).suffix.lower() in MIDI_SUFFIXES else None
+    return [f"wrote {f}: {what}" for f, what in renderer.write_take(arrangement, files, source_midi)]

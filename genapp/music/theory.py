@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 
 NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 
@@ -158,5 +158,5 @@ def parse_progression(text: str) -> list[list[Chord]]:
     else:
         bars = [[s] for s in text.split()]
     if not bars:
-        raise GenappError("--chords: empty; expected chord symbols such as \"Dm7 G7 Cmaj7 Cmaj7\"")
+        raise GenappError(f"{param('chords')}: empty; expected chord symbols such as \"Dm7 G7 Cmaj7 Cmaj7\"")
     return [[parse_chord_symbol(s) for s in bar] for bar in bars]

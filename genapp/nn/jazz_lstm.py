@@ -1,5 +1,7 @@
 """The jazz LSTM: one set of layers (Reshape -> LSTM -> Dense softmax) shared across time.
 
+Its arguments are ``genapp.config.JazzConfig`` (n_values, n_a, Tx).
+
 Three graphs over the *same* layer objects (so the same weights):
 
 ``unrolled_model``  the classic training graph: for t = 1..Tx, take x<t> from
@@ -15,21 +17,21 @@ Three graphs over the *same* layer objects (so the same weights):
                     layer: argmax, or a Gumbel-max sample at a temperature from a
                     noise input) fed back as the next input.
 
-Generation in genapp walks the cell with ``charlm.Stepper`` instead (a one-step
+Generation in genapp walks the cell with ``nn.stepper.Stepper`` instead (a one-step
 graph compiled once, then a NumPy sampling loop), which is the same computation
 without compiling Ty unrolled steps; ``tests/test_jazz_lstm.py`` checks they agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import keras
 from keras import ops
 
-from genapp.checks import from_json, recurrent_weights, require_positive_ints, require_weights_at_most
-from genapp.nn.charlm import Stepper
+from genapp.config import JazzConfig
 from genapp.nn.layers import OneHot, loading_initializers
+from genapp.nn.stepper import Stepper
 
 
 @keras.saving.register_keras_serializable(package="genapp")
@@ -85,35 +87,6 @@ class SampleOneHot(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "temperature": self.temperature}
-
-
-MAX_TX = 10_000  # the unrolled graph has one output per step
-
-
-@dataclass(frozen=True)
-class JazzConfig:
-    """Model arguments, saved in the bundle (the classic exercise's values by default)."""
-
-    n_values: int  # vocabulary size, PAD included
-    units: int = 64  # n_a
-    tx: int = 30  # training window length
-
-    def __post_init__(self) -> None:
-        require_positive_ints(self, "n_values", "units", "tx")
-        require_weights_at_most(self.weights(), "a jazz model")
-        if self.tx > MAX_TX:
-            raise ValueError(f"expected tx to be at most {MAX_TX}, got {self.tx}")
-
-    def weights(self) -> int:
-        """How many weights the shared layers have: the LSTM and the softmax Dense."""
-        return recurrent_weights("lstm", self.n_values, self.units) + self.units * self.n_values + self.n_values
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> "JazzConfig":
-        return from_json(cls, data)
 
 
 @dataclass

@@ -1,22 +1,24 @@
-"""Read a user's text corpus and refuse bad ones with a one-line reason.
+"""Read the text corpora, and refuse bad ones with a one-line reason.
 
 ``read_names`` reads a names list: UTF-8, one name per line, any alphabet.
 Names are stripped and lower-cased (the model learns one case; the CLI
 capitalises what it prints); blank lines are skipped; repeats are kept once.
+``read_texts`` reads any UTF-8 texts; ``default_text`` is the corpus the
+shipped text model learned from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import zlib
+import platform
 from pathlib import Path
 
-from genapp.errors import GenappError
+from genapp.data.split import split_by_hash
+from genapp.errors import GenappError, param
 
 MAX_NAME_LENGTH = 1000  # characters; far beyond any name, and what keeps a names list's arrays small
 
 
-def read_text(path: Path, what: str = "corpus") -> str:
+def read_text(path: Path, what: str = param("corpus")) -> str:
     """The file's text, or a GenappError naming the file and the problem."""
     path = Path(path)
     if not path.exists():
@@ -36,38 +38,51 @@ def read_text(path: Path, what: str = "corpus") -> str:
     return text.removeprefix("\ufeff")
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def read_names(path: Path) -> list[str]:
     """Distinct lower-cased names, one per non-blank line, in file order.
 
     A line longer than ``MAX_NAME_LENGTH`` is no name (the file is probably
     not a names list): GenappError naming the line.
     """
-    text = read_text(path, "corpus")
+    text = read_text(path)
     names = dict.fromkeys(line.strip().lower() for line in text.splitlines())
     names.pop("", None)
     for number, line in enumerate(text.splitlines(), start=1):
         if len(line.strip()) > MAX_NAME_LENGTH:
             raise GenappError(
-                f"corpus {path}: line {number} is {len(line.strip()):,} characters long; a name may have at most "
+                f"{param('corpus')} {path}: line {number} is {len(line.strip()):,} characters long; a name may have at most "
                 f"{MAX_NAME_LENGTH:,} (expected one name per line)"
             )
     if not names:
-        raise GenappError(f"corpus {path}: has no names; expected one name per line")
+        raise GenappError(f"{param('corpus')} {path}: has no names; expected one name per line")
     return list(names)
 
 
-def split_names(names: list[str], fraction: float = 0.1) -> tuple[list[str], list[str]]:
+def split_names(names: list[str], fraction: float) -> tuple[list[str], list[str]]:
     """(training, validation): the ``fraction`` of names with the smallest CRC-32.
 
     The split depends only on each name's UTF-8 bytes, not on file order or a
     random seed, so a name is held out in every run and in every benchmark.
     At least one name is held out when there are two or more.
     """
-    ranked = sorted(names, key=lambda n: (zlib.crc32(n.encode("utf-8")), n))
-    n_val = min(max(1, round(len(names) * fraction)), len(names) - 1) if len(names) > 1 else 0
-    held = set(ranked[:n_val])
-    return [n for n in names if n not in held], [n for n in names if n in held]
+    return split_by_hash(names, fraction)
+
+
+DEFAULT_TEXT_NAME = "python-docs"
+
+
+def default_text() -> tuple[str, str]:
+    """(text, description): the help topics of the Python documentation, from the installed ``pydoc_data``.
+
+    Read at run time from the Python standard library (no text is copied into
+    the repository): every topic, in name order, separated by blank lines.
+    """
+    from pydoc_data import topics
+
+    text = "\n\n".join(topics.topics[k].strip() for k in sorted(topics.topics))
+    return text, f"{DEFAULT_TEXT_NAME} (pydoc_data.topics of Python {platform.python_version()})"
+
+
+def read_texts(paths: list[Path]) -> str:
+    """The files' texts (UTF-8), separated by blank lines; GenappError naming a bad file."""
+    return "\n\n".join(read_text(Path(p)) for p in paths)

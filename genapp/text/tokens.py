@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from genapp.text.vocab import EOS, PAD, UNK, Vocabulary
+from genapp.config import LEVELS
+from genapp.data.vocab import EOS, PAD, UNK, Vocabulary
 
-LEVELS = ("char", "word")
 WORD_SPECIALS = (PAD, UNK, EOS)
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 _SENTENCE_END = {".", "!", "?"}
@@ -65,6 +65,15 @@ class Detokenizer:
         self.level = level
         self.previous: str | None = None
         self.capitalize = capitalize_first
+
+    @classmethod
+    def after(cls, tokens: list[str], level: str) -> Detokenizer:
+        """A detokenizer that continues text already printed as ``tokens`` (a prompt): spacing and capitals follow on."""
+        detok = cls(level, capitalize_first=not tokens)
+        if tokens and level == "word":
+            detok.previous = tokens[-1]
+            detok.capitalize = tokens[-1] == EOS
+        return detok
 
     def __call__(self, token: str) -> str:
         if self.level == "char":

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from genapp.data.vocab import EOS, PAD, UNK
 from genapp.text.tokens import Detokenizer, build_vocab, detokenize, encode, tokenize
-from genapp.text.vocab import EOS, PAD, UNK
-from genapp.textgen import WindowStream
+from genapp.text.windows import WindowStream
 
 
 def test_words_punctuation_and_sentence_ends():

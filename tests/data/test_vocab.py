@@ -1,6 +1,6 @@
 import pytest
 
-from genapp.text.vocab import END, PAD, UNK, Vocabulary
+from genapp.data.vocab import END, PAD, UNK, Vocabulary
 
 
 def test_specials_come_first_then_code_point_order():

@@ -3,11 +3,11 @@
 import time
 
 import pytest
+from midi_files import band
 
 from genapp.errors import GenappError
 from genapp.music import cache, corpus
 from genapp.music.corpus import _parse_one, load_corpus
-from midi_files import band
 
 
 @pytest.fixture(autouse=True)

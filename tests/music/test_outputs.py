@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from music21 import converter, harmony
+from run_cli import one_line_error, run
 
 from genapp.errors import GenappError
 from genapp.music import audio, outputs
 from genapp.music.arrangement import Arrangement
 from genapp.music.midi_out import midi_bytes
-from genapp.music.piece import ChordSpan, Note
 from genapp.music.pianoroll import draw
+from genapp.music.piece import ChordSpan, Note
 from genapp.music.theory import parse_progression
-from run_cli import one_line_error, run
 
 CHORDS = [ChordSpan(i * 4.0, 4.0, bar[0]) for i, bar in enumerate(parse_progression("Dm7 G7 Cmaj7 Bbm7b5"))]
 MELODY = [Note(0, 1, 62), Note(1, 0.5, 65), Note(1.5, 0.5, 65), Note(4, 2, 71), Note(8, 1 / 3, 72),

@@ -7,7 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genapp.music.grammar import (
-    BUCKETS, REGISTER, Value, chord_at, decode, encode, in_bucket, interval_bucket, melody_events, parse_value,
+    BUCKETS,
+    REGISTER,
+    Value,
+    chord_at,
+    decode,
+    encode,
+    in_bucket,
+    interval_bucket,
+    melody_events,
+    parse_value,
 )
 from genapp.music.piece import ChordSpan, Note
 from genapp.music.theory import QUALITIES, Chord, note_type, parse_chord_symbol

@@ -42,12 +42,12 @@ def test_missing_corpus_and_folder(tmp_path):
 
 def test_split_is_fixed_and_independent_of_order():
     names = [f"name{i}" for i in range(100)]
-    train, val = split_names(names)
-    train2, val2 = split_names(list(reversed(names)))
+    train, val = split_names(names, 0.1)
+    train2, val2 = split_names(list(reversed(names)), 0.1)
     assert len(val) == 10 and set(val) == set(val2)
     assert set(train) | set(val) == set(names) and not set(train) & set(val)
 
 
 def test_split_keeps_one_name_out_of_two():
-    train, val = split_names(["a", "b"])
+    train, val = split_names(["a", "b"], 0.1)
     assert len(train) == 1 and len(val) == 1

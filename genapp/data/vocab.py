@@ -41,7 +41,7 @@ class Vocabulary:
         object.__setattr__(self, "_index", index)
 
     @classmethod
-    def build(cls, symbols: Iterable[str], specials: Sequence[str] = (PAD,)) -> "Vocabulary":
+    def build(cls, symbols: Iterable[str], specials: Sequence[str] = (PAD,)) -> Vocabulary:
         """Specials first, then every other distinct symbol in code-point order."""
         rest = sorted(set(symbols) - set(specials))
         return cls(tuple(specials) + tuple(rest), tuple(specials))
@@ -79,10 +79,16 @@ class Vocabulary:
         return {"symbols": list(self.symbols), "specials": list(self.specials)}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Vocabulary":
+    def from_json(cls, data: dict) -> Vocabulary:
         """The inverse of ``to_json``; ValueError if ``data`` is not two lists of strings."""
         symbols, specials = data["symbols"], data["specials"]
         for name, value in (("symbols", symbols), ("specials", specials)):
             if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
                 raise ValueError(f"expected {name} to be a list of strings, got {type(value).__name__}")
         return cls(tuple(symbols), tuple(specials))
+
+
+def never_seen(unknown: list[str], what: str = "characters") -> str:
+    """The one wording for symbols outside a model's vocabulary: "2 characters the model never saw ('é' 'ß')"."""
+    shown = " ".join(repr(s) for s in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+    return f"{len(unknown)} {what if len(unknown) != 1 else what.rstrip('s')} the model never saw ({shown})"

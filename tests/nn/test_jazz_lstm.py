@@ -5,9 +5,17 @@ import numpy as np
 import pytest
 from keras import ops
 
-from genapp.music.dataset import one_hot
+from genapp.data.sequences import one_hot
 from genapp.nn.jazz_lstm import (
-    JazzConfig, SampleOneHot, TimeStep, build_layers, fused_model, inference_model, layers_of, stepper, unrolled_model,
+    JazzConfig,
+    SampleOneHot,
+    TimeStep,
+    build_layers,
+    fused_model,
+    inference_model,
+    layers_of,
+    stepper,
+    unrolled_model,
 )
 
 CFG = JazzConfig(n_values=9, units=6, tx=5)

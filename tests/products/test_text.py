@@ -3,11 +3,10 @@
 import shutil
 
 import pytest
-
 from run_cli import run
+
 from genapp.errors import GenappError
-from genapp.textgen import TextModel, train_text
-from genapp.training import TrainSettings
+from genapp.products.text import TextModel, train_text
 
 TEXT = """The cat sat on the mat. The dog sat on the log. A pear salad is a salad of pears.
 The cat ate the pear. The dog ate the salad. Is the cat on the mat? Yes, the cat is on the mat!
@@ -17,14 +16,14 @@ The cat ate the pear. The dog ate the salad. Is the cat on the mat? Yes, the cat
 @pytest.fixture(scope="module")
 def char_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("text") / "char"
-    train_text([TEXT], out, "char", {"units": 16}, TrainSettings(epochs=2, batch_size=8), tx=20, corpus_name="cats")
+    train_text([TEXT], out, {"level": "char", "units": 16, "epochs": 2, "batch_size": 8, "tx": 20}, corpus_name="cats")
     return out
 
 
 @pytest.fixture(scope="module")
 def word_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("text") / "word"
-    train_text([TEXT], out, "word", {"units": 16}, TrainSettings(epochs=2, batch_size=8), tx=8, vocab_size=10)
+    train_text([TEXT], out, {"level": "word", "units": 16, "epochs": 2, "batch_size": 8, "tx": 8, "vocab_size": 10})
     return out
 
 
@@ -39,8 +38,7 @@ def test_char_model_writes_exactly_length_tokens_reproducibly(char_bundle):
 def test_word_model_never_emits_unk(word_bundle):
     m = TextModel.load(word_bundle)
     assert m.bundle.training["unknown_tokens"] > 0  # a vocabulary of 10 leaves many words out
-    ids, _ = m.prompt_ids("the cat")
-    out = list(m.write(ids, 300, temperature=2.0, seed=0))
+    out = list(m.tokens("the cat", 300, temperature=2.0, seed=0))
     assert "<unk>" not in out and "<pad>" not in out
 
 
@@ -64,7 +62,7 @@ def test_cli_word_level_write_reads_naturally(word_bundle):
 def test_prompt_in_a_script_the_model_never_saw(char_bundle):
     result = run("write", "--model", char_bundle, "--prompt", "Кот the", "--length", 5, "--seed", 0)
     assert result.exit_code == 0
-    assert result.stderr.startswith("--prompt: characters the model never saw were left out: 'К' 'о' 'т'")
+    assert result.stderr.startswith("--prompt: 3 characters the model never saw ('К' 'о' 'т') were left out")
 
 
 def test_cli_score(char_bundle):
@@ -74,7 +72,7 @@ def test_cli_score(char_bundle):
     assert float(a.split("\t")[1]) > float(b.split("\t")[1])
     bad = run("score", "--model", char_bundle, "naïe")
     assert bad.exit_code == 1 and bad.stderr.strip() == \
-        "Error: score 'naïe': characters the model never saw: 'ï'; P(text) would be zero"
+        "Error: TEXT 'naïe': 1 character the model never saw ('ï'); P(text) would be zero"
 
 
 @pytest.mark.parametrize(
@@ -86,7 +84,7 @@ def test_bad_corpus(tmp_path, content, reason):
     corpus = tmp_path / "c.txt"
     corpus.write_bytes(content)
     result = run("train-text", "--corpus", corpus, "--out", tmp_path / "m", "--epochs", 1)
-    assert result.exit_code == 1 and result.stderr.strip() == f"Error: corpus {corpus}: {reason}"
+    assert result.exit_code == 1 and result.stderr.strip() == f"Error: --corpus {corpus}: {reason}"
     assert not (tmp_path / "m").exists()
 
 
@@ -98,8 +96,8 @@ def test_length_zero_and_vocab_size_too_small(tmp_path, char_bundle):
     result = run("train-text", "--corpus", corpus, "--level", "word", "--vocab-size", 3, "--out", tmp_path / "m")
     assert result.exit_code == 1 and result.stderr.strip() == \
         "Error: --vocab-size 3: must be larger than the 3 reserved tokens (<pad>, <unk>, <eos>)"
-    with pytest.raises(GenappError, match="corpus too small: 12 char tokens; --tx 100 needs at least 101"):
-        train_text(["tiny corpus!"], tmp_path / "t", "char", {"units": 4}, TrainSettings(epochs=1), tx=100)
+    with pytest.raises(GenappError, match="corpus too small: 12 char tokens; tx 100 needs at least 101"):
+        train_text(["tiny corpus!"], tmp_path / "t", {"units": 4, "epochs": 1, "tx": 100})
 
 
 def test_bundles_of_the_wrong_kind_are_named(char_bundle, tiny_bundle, tmp_path):

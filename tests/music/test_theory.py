@@ -1,9 +1,16 @@
 import re
+
 import numpy as np
 import pytest
 
 from genapp.errors import GenappError
-from genapp.music.theory import Chord, best_chord, note_type, parse_chord_symbol, parse_progression
+from genapp.music.theory import (
+    Chord,
+    best_chord,
+    note_type,
+    parse_chord_symbol,
+    parse_progression,
+)
 
 
 @pytest.mark.parametrize(

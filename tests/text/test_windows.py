@@ -1,7 +1,7 @@
 import numpy as np
 
-from genapp.text.dataset import count_targets, names_to_arrays
-from genapp.text.vocab import END, PAD, Vocabulary
+from genapp.data.vocab import END, PAD, Vocabulary
+from genapp.text.windows import count_targets, names_to_arrays
 
 
 def test_x_starts_at_zero_and_is_y_shifted_by_one():

@@ -2,9 +2,9 @@
 
 import mido
 import pytest
+from midi_files import LEAD, band, write
 
 from genapp.music.reading import PieceError, read_source
-from midi_files import LEAD, band, write
 
 WRITTEN = ["C", "F", "G7", "C"]
 
@@ -74,7 +74,7 @@ def test_override_melody_track_by_name_and_number(tmp_path):
     path = str(band(tmp_path / "band.mid"))
     assert read_source(path, "piano")[0].melody_track == "#1 'Piano'"
     assert read_source(path, "3")[0].melody_track == "#3 'Bass'"
-    with pytest.raises(PieceError, match="--melody-track 'tuba': no such track; tracks with notes: #1 'Piano', #2 'Lead', #3 'Bass'"):
+    with pytest.raises(PieceError, match="melody_track 'tuba': no such track; tracks with notes: #1 'Piano', #2 'Lead', #3 'Bass'"):
         read_source(path, "tuba")
 
 

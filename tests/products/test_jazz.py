@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from genapp.errors import GenappError
-from genapp.jazz import JazzModel, progression_from_file, progression_from_text, train_jazz
 from genapp.music.grammar import in_bucket
-from genapp.training import TrainSettings
+from genapp.music.progression import progression_from_file, progression_from_text
+from genapp.products.jazz import JazzModel, train_jazz
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +60,16 @@ def test_progression_from_a_backing_file(jazz_corpus):
 
 
 def test_corpus_too_small_says_how_many_values(tmp_path, jazz_corpus):
-    with pytest.raises(GenappError, match=r"corpus too small: its longest piece has \d+ values .*--tx 500 needs at least 500"):
-        train_jazz([str(jazz_corpus)], tmp_path / "m", {"units": 4, "tx": 500}, TrainSettings(epochs=1))
+    with pytest.raises(GenappError, match=r"corpus too small: its longest piece has \d+ values .*tx 500 needs at least 500"):
+        train_jazz([str(jazz_corpus)], tmp_path / "m", {"units": 4, "tx": 500, "epochs": 1})
     assert not (tmp_path / "m").exists()
 
 
 def test_unrolled_graph_trains_and_resume_continues(tmp_path, jazz_corpus):
     out = tmp_path / "m"
-    first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6}, TrainSettings(epochs=1), graph="unrolled")
+    first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 1, "graph": "unrolled"})
     assert first.bundle.training["graph"] == "unrolled"
-    again = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6}, TrainSettings(epochs=2), resume=True)
+    again = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 2}, resume=True)
     assert again.bundle.training["epochs_run"] == 2
     w0 = first.bundle.model.get_weights()[0]
     assert not np.array_equal(w0, again.bundle.model.get_weights()[0])

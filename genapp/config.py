@@ -1,0 +1,278 @@
+"""One typed config per model, and the named presets that are genapp's single source of defaults.
+
+Keras-free, so the command line reads its defaults and help texts from here
+and ``genapp --help`` never imports Keras.
+
+    TrainSettings   how any model is fitted: epochs, batch size, Adam, clipping, early stop, seed
+    CharLMConfig    the names and text models' arguments (saved in the bundle)
+    TextConfig      what a text model reads: token level and window length (saved in the bundle)
+    JazzConfig      the jazz LSTM's arguments (saved in the bundle)
+    NamesOptions, TextOptions, JazzOptions
+                    everything a product's training takes besides its files: model shape,
+                    data options, and TrainSettings
+    PRESETS         named options per product: "default" (what genapp ships) and "tiny"
+                    (a model trained in seconds, for trying a corpus out)
+    NamesSampling, TextSampling, JazzSampling
+                    how each product samples by default (count, length, temperature)
+
+Every option field carries its help text, which ``genapp train-* --help`` shows
+with the preset's value as the default.  A training run resolves its options
+in one place (``resolve``): the options a user gave, over the resumed
+bundle's own (when resuming), over the preset.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from genapp.checks import (
+    from_json,
+    recurrent_weights,
+    require_positive_ints,
+    require_weights_at_most,
+)
+from genapp.errors import GenappError, param
+from genapp.text.corpus import MAX_NAME_LENGTH
+
+CELLS = ("rnn", "gru", "lstm")
+LEVELS = ("char", "word")
+GRAPHS = ("fused", "unrolled")
+MAX_TX = 10_000  # the jazz model's unrolled graph has one output per step
+
+
+def option(default, help: str, **meta):
+    """A config field with its help text; ``meta`` bounds it for the command line.
+
+    ``choices``: the values allowed; ``min``, ``max``: the least and most
+    (an integer's least defaults to 1; None: any); ``share``: a fraction in [0, 1).
+    """
+    return field(default=default, metadata={"help": help, **meta})
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int = option(60, "Most epochs in all, counting those of a resumed model (early stop may end sooner).")
+    batch_size: int = option(32, "Sequences per training step.")
+    learning_rate: float = option(0.005, "Adam's step size.")
+    clipvalue: float | None = option(5.0, "Clip each gradient entry to [-CLIP, CLIP] (None: no clipping).")
+    patience: int = option(8, "Epochs without a better validation loss before stopping.")
+    seed: int = option(0, "Weight initialisation and batch order.", min=None)
+
+    def __post_init__(self) -> None:
+        require_positive_ints(self, "epochs", "batch_size", "patience")
+        if not self.learning_rate > 0:
+            raise ValueError(f"expected learning_rate > 0, got {self.learning_rate}")
+        if self.clipvalue is not None and not self.clipvalue > 0:
+            raise ValueError(f"expected clipvalue > 0 or None, got {self.clipvalue}")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainSettings:
+        """Settings recorded in a bundle's training.json (unknown keys ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def updated(self, given: dict) -> TrainSettings:
+        """These settings with the options a user gave (None: not given; clipvalue 0: no clipping) put in."""
+        names = {f.name for f in fields(self)}
+        chosen = {k: v for k, v in given.items() if v is not None and k in names}
+        if chosen.get("clipvalue") == 0:  # given as 0: no clipping
+            chosen["clipvalue"] = None
+        return replace(self, **chosen)
+
+
+# ---- the models' arguments, saved in each bundle ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CharLMConfig:
+    """The character (or token) model: one-hot -> ``layers`` recurrent ``cell`` layers of ``units`` -> softmax."""
+
+    vocab_size: int  # from the data
+    cell: str  # rnn | gru | lstm
+    units: int  # n_a, the hidden state size of every layer
+    layers: int  # stacked recurrent layers (deep RNN)
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {self.cell!r}")
+        require_positive_ints(self, "vocab_size", "units", "layers")
+        require_weights_at_most(self.weights(), "a model")
+
+    def weights(self) -> int:
+        """How many weights the model has: the recurrent layers and the softmax Dense."""
+        first = recurrent_weights(self.cell, self.vocab_size, self.units)
+        deeper = (self.layers - 1) * recurrent_weights(self.cell, self.units, self.units)
+        return first + deeper + self.units * self.vocab_size + self.vocab_size
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> CharLMConfig:
+        return from_json(cls, data)
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """What a text bundle reads, besides the model arguments."""
+
+    level: str  # "char" or "word"
+    tx: int  # window length in tokens
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"expected level to be one of {LEVELS}, got {self.level!r}")
+        if not isinstance(self.tx, int) or isinstance(self.tx, bool) or self.tx < 2:
+            raise ValueError(f"expected tx to be an integer >= 2, got {self.tx!r}")
+
+
+@dataclass(frozen=True)
+class JazzConfig:
+    """The jazz LSTM: one shared LSTM of ``units`` and a softmax over ``n_values``, unrolled over ``tx`` steps."""
+
+    n_values: int  # vocabulary size, PAD included; from the data
+    units: int  # n_a
+    tx: int  # training window length
+
+    def __post_init__(self) -> None:
+        require_positive_ints(self, "n_values", "units", "tx")
+        require_weights_at_most(self.weights(), "a jazz model")
+        if self.tx > MAX_TX:
+            raise ValueError(f"expected tx to be at most {MAX_TX}, got {self.tx}")
+
+    def weights(self) -> int:
+        """How many weights the shared layers have: the LSTM and the softmax Dense."""
+        return recurrent_weights("lstm", self.n_values, self.units) + self.units * self.n_values + self.n_values
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> JazzConfig:
+        return from_json(cls, data)
+
+
+# ---- what each product's training takes -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class NamesOptions:
+    cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
+    units: int = option(128, "Hidden units per recurrent layer (n_a).")
+    layers: int = option(1, "Stacked recurrent layers (deep RNN).")
+    validation: float = option(0.1, "Share of the names held out to measure the model (those with the smallest "
+                                    "CRC-32; at least one).", share=True)
+    settings: TrainSettings = TrainSettings(learning_rate=0.01)
+
+    SHAPE = ("cell", "units", "layers")  # what a resumed model keeps
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
+    units: int = option(256, "Hidden units per recurrent layer (n_a).")
+    layers: int = option(1, "Stacked recurrent layers (deep RNN).")
+    level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
+    tx: int = option(100, "Window length in tokens (Tx).", min=2)
+    vocab_size: int = option(5000, "Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer "
+                                   "words become <unk>.")
+    validation: float = option(0.1, "Share of the corpus (its end) held out to measure the model.", share=True)
+    settings: TrainSettings = TrainSettings(epochs=30, batch_size=64, learning_rate=0.005, clipvalue=5.0, patience=3)
+
+    SHAPE = ("cell", "units", "layers", "level", "tx")
+
+
+@dataclass(frozen=True)
+class JazzOptions:
+    units: int = option(64, "LSTM units (n_a).")
+    tx: int = option(30, "Training window length in values (Tx).", min=2)
+    validation: float = option(0.1, "Share of pieces held out to measure the model (0: none).", share=True)
+    graph: str = option("fused", "Train the fused sequence graph or the classic unrolled one (same layers).",
+                        choices=GRAPHS)
+    settings: TrainSettings = TrainSettings(epochs=100, batch_size=32, learning_rate=0.01, clipvalue=5.0, patience=15)
+
+    SHAPE = ("units", "tx")
+
+
+# ---- how each product samples -----------------------------------------------------------------------
+
+TEMPERATURE_HELP = "0: the likeliest symbol at every step."
+
+
+@dataclass(frozen=True)
+class NamesSampling:
+    count: int = option(10, "How many names.")
+    temperature: float = option(1.0, f"Above 1: wilder names; below 1: safer ones; {TEMPERATURE_HELP}", min=0)
+    max_length: int = option(30, "Longest name.", max=MAX_NAME_LENGTH)
+
+
+@dataclass(frozen=True)
+class TextSampling:
+    length: int = option(300, "Tokens to write (characters or words).")
+    temperature: float = option(0.8, f"Above 1: wilder text; below 1: safer; {TEMPERATURE_HELP}", min=0)
+
+
+@dataclass(frozen=True)
+class JazzSampling:
+    bars: int = option(16, "Length of the solo; the progression repeats.", max=1000)
+    temperature: float = option(1.0, f"Above 1: more surprising; below 1: safer; {TEMPERATURE_HELP}", min=0)
+    count: int = option(1, "How many takes.", max=100)
+
+
+SAMPLING = {"names": NamesSampling(), "text": TextSampling(), "jazz": JazzSampling()}
+
+PRESETS: dict[str, dict[str, object]] = {
+    # "default": the shipped models' options (chosen by measurement: benchmarks/RESULTS.md)
+    "names": {"default": NamesOptions(),
+              "tiny": NamesOptions(units=32, settings=TrainSettings(epochs=10, learning_rate=0.01))},
+    "text": {"default": TextOptions(),
+             "tiny": TextOptions(units=64, tx=50, settings=TrainSettings(epochs=3, batch_size=64, patience=2))},
+    "jazz": {"default": JazzOptions(),
+             "tiny": JazzOptions(units=16, tx=16, settings=TrainSettings(epochs=10, learning_rate=0.01, patience=5))},
+}
+
+
+def preset(product: str, name: str = "default"):
+    """A product's named options; GenappError naming the presets it has."""
+    named = PRESETS[product]
+    if name not in named:
+        raise GenappError(f"{param('preset')} {name!r}: no such {product} preset; expected one of {', '.join(named)}")
+    return named[name]
+
+
+def option_names(options) -> list[str]:
+    """The fields of a product's options, then TrainSettings' (what a user may give)."""
+    return [f.name for f in fields(options) if f.name != "settings"] + [f.name for f in fields(TrainSettings)]
+
+
+def resolve(options, given: dict, saved_model: dict | None = None, saved_settings: dict | None = None,
+            where: str = "being resumed"):
+    """The options of a run: what was ``given`` (None: not given) over the resumed bundle's (``saved_*``) over ``options``.
+
+    A resumed model keeps its shape (``options.SHAPE``): a different value
+    given for it is a GenappError.  Unknown names are a ValueError.
+    """
+    unknown = sorted(set(given) - set(option_names(options)))
+    if unknown:
+        raise ValueError(f"unknown option {unknown[0]!r}; expected some of {', '.join(option_names(options))}")
+    settings = options.settings
+    if saved_settings is not None:
+        try:
+            settings = TrainSettings.from_json(saved_settings)
+        except (TypeError, ValueError):
+            pass
+    if saved_model is not None:
+        for name in options.SHAPE:
+            value = given.get(name)
+            if value is not None and name in saved_model and saved_model[name] != value:
+                raise GenappError(
+                    f"{param(name)} {value}: the model {where} has {name} {saved_model[name]}; "
+                    f"{param('resume')} keeps the model's shape (train a new model to change it)"
+                )
+        options = replace(options, **{k: saved_model[k] for k in options.SHAPE if k in saved_model})
+    own = {f.name for f in dataclasses.fields(options)} - {"settings"}
+    chosen = {k: v for k, v in given.items() if v is not None and k in own}
+    return replace(options, **chosen, settings=settings.updated(given))

@@ -1,0 +1,183 @@
+"""Language models on any text: train, write (continue a prompt), score.
+
+The library behind ``genapp train-text``, ``genapp write`` and ``genapp score``.
+It shares everything with the names product (the model ``nn.charlm``, the
+training path, sampling, the bundle format); what is its own:
+
+    TextRecipe      text -> tokens (``text.tokens``) -> one index array -> streamed windows (``text.windows``)
+    TextModel       continue a prompt token by token, as readable text; log P(text)
+
+Training never builds all windows at once: the corpus is one int32 array, and
+``WindowStream`` cuts each batch of windows from it when Keras asks, so a
+corpus of many megabytes costs 4 bytes per token.  Each window of Tx tokens is
+read from zero states exactly as a name.  Validation is the end of the corpus
+(by position, ``validation`` of it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from genapp.config import CharLMConfig, TextConfig, TextOptions, TextSampling
+from genapp.data.digest import sha256_text
+from genapp.data.sequences import shift_right
+from genapp.data.vocab import PAD, UNK, Vocabulary, never_seen
+from genapp.errors import GenappError, param
+from genapp.inference import CharLMModel
+from genapp.text.corpus import default_text
+from genapp.text.tokens import WORD_SPECIALS, Detokenizer, build_vocab, encode, tokenize
+from genapp.text.windows import WindowStream
+from genapp.training import Batches, Recipe, TrainingData, train_bundle
+
+KIND = "text"
+
+
+class TextRecipe(Recipe):
+    kind, symbol = KIND, "token"
+
+    def __init__(self, texts: list[str] | None, corpus_name: str = "", max_batches: int | None = None):
+        self.texts, self.corpus_name, self.max_batches = texts, corpus_name, max_batches
+        self.loaded = TextModel
+
+    def read(self, options: TextOptions) -> TrainingData:
+        if options.level == "word" and options.vocab_size <= len(WORD_SPECIALS):
+            raise GenappError(
+                f"{param('vocab_size')} {options.vocab_size}: must be larger than the {len(WORD_SPECIALS)} reserved "
+                f"tokens ({', '.join(WORD_SPECIALS)})"
+            )
+        if self.texts is None:
+            text, name = default_text()
+        else:
+            text, name = "\n\n".join(self.texts), self.corpus_name
+        tokens = tokenize(text, options.level)
+        facts = {"corpus": name, "validation_split": f"the last {options.validation:.0%} of the corpus"}
+        # characters must all be known to a resumed model; unknown words are read as <unk>
+        return TrainingData(tokens, tokens if options.level == "char" else None, sha256_text(text), facts)
+
+    def vocabulary(self, corpus: TrainingData, options: TextOptions) -> Vocabulary:
+        return build_vocab(corpus.data, options.level, options.vocab_size if options.level == "word" else None)
+
+    def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
+        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers)
+        return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
+
+    def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:
+        ids = np.asarray(encode(corpus.data, vocab), dtype=np.int32)  # (N,)
+        corpus.data = None  # the token list is no longer needed
+        level, tx, settings = args["level"], args["tx"], options.settings
+        cut = len(ids) - int(len(ids) * options.validation) if options.validation > 0 else len(ids)
+        if cut < tx + 1:
+            raise GenappError(f"corpus too small: {len(ids)} {level} tokens; {param('tx')} {tx} needs at least "
+                              f"{tx + 1} for training")
+        has_val = len(ids) - cut >= tx
+        cfg = CharLMConfig.from_json(TextModel.model_args(args))
+        return Batches(
+            train=WindowStream(ids[:cut], tx, settings.batch_size, True, settings.seed, self.max_batches),
+            val=WindowStream(ids[cut:], tx, settings.batch_size, False) if has_val else None,
+            symbols_per_val_seq=tx if has_val else None,
+            summary=f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
+                    f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}",
+            facts={"tokens": len(ids), "validation_tokens": int(len(ids) - cut),
+                   "unknown_tokens": int((ids == vocab.index(UNK)).sum()) if UNK in vocab else 0},
+        )
+
+    def graphs(self, args: dict, options):
+        from genapp.nn.charlm import build_model
+
+        model = build_model(CharLMConfig.from_json(TextModel.model_args(args)))
+        return model, model, None
+
+
+def train_text(texts: list[str] | None, out_dir, given: dict | None = None, preset: str = "default",
+               say: Callable[[str], None] | None = None, *, corpus_name: str = "", max_batches: int | None = None,
+               replace: bool = False, resume: bool = False) -> TextModel:
+    """Train on the texts (None: the Python documentation's help topics) and write a text bundle.
+
+    ``given``, ``preset``, ``out_dir``, ``replace`` and ``resume`` as for
+    ``training.train_bundle``; ``max_batches`` caps the batches per epoch.
+    """
+    recipe = TextRecipe(texts, corpus_name, max_batches)
+    return train_bundle(recipe, out_dir, given, preset, say, replace=replace, resume=resume)
+
+
+@dataclass(frozen=True)
+class TextScore:
+    text: str
+    log_prob: float  # natural log of P(text)
+    nats_per_token: float
+    tokens: int
+    unknown: int  # words scored as <unk>
+
+
+class TextModel(CharLMModel):
+    """A loaded text bundle, ready to write and score."""
+
+    KIND = KIND
+
+    def __init__(self, bundle):
+        super().__init__(bundle)
+        self.text_config = TextConfig(bundle.config["level"], bundle.config["tx"])
+
+    @classmethod
+    def model_args(cls, args: dict) -> dict:
+        return {k: v for k, v in args.items() if k not in ("level", "tx")}
+
+    @property
+    def level(self) -> str:
+        return self.text_config.level
+
+    def prompt_ids(self, prompt: str) -> tuple[list[int], str | None]:
+        """The prompt's last Tx-1 token indices, and a note on what was dropped or mapped, if anything."""
+        note = None
+        tokens = tokenize(prompt, self.level)
+        unknown = self.vocab.unknown(tokens)
+        if unknown and self.level == "char":
+            note = f"{param('prompt')}: {never_seen(unknown)} were left out"
+            tokens = [t for t in tokens if t in self.vocab]
+        elif unknown:
+            note = f"{param('prompt')}: {never_seen(unknown, 'words')} are read as <unk>"
+        ids = encode(tokens, self.vocab)
+        return ids[-(self.text_config.tx - 1):], note
+
+    def tokens(self, prompt: str, length: int = TextSampling.length, temperature: float = TextSampling.temperature,
+               top_k: int | None = None,
+               seed: int | None = None, say: Callable[[str], None] | None = None) -> Iterator[str]:
+        """Yield ``length`` tokens continuing ``prompt``, one at a time; <unk> and PAD are never chosen."""
+        if length < 1:
+            raise GenappError(f"{param('length')} {length}: expected a positive number of tokens")
+        ids, note = self.prompt_ids(prompt)
+        if note and say:
+            say(note)
+        banned = [self.vocab.index(PAD)] + ([self.vocab.index(UNK)] if UNK in self.vocab else [])
+        steps = self.sample(np.random.default_rng(seed), lambda t: banned, primer=ids, temperature=temperature,
+                            top_k=top_k)
+        for _, chosen in zip(range(length), steps):
+            yield self.vocab.symbols[int(chosen[0])]
+
+    def write(self, prompt: str, length: int = TextSampling.length, temperature: float = TextSampling.temperature,
+              top_k: int | None = None,
+              seed: int | None = None, say: Callable[[str], None] | None = None) -> Iterator[str]:
+        """``tokens`` as readable text to print after the prompt: spacing and capitals follow on from it."""
+        detokenize = Detokenizer.after(tokenize(prompt, self.level), self.level)
+        for token in self.tokens(prompt, length, temperature, top_k, seed, say):
+            yield detokenize(token)
+
+    def score(self, texts: list[str]) -> list[TextScore]:
+        """log P(text) for each text; characters outside the vocabulary are an error."""
+        scores = []
+        for text in texts:
+            tokens = tokenize(text, self.level)
+            if self.level == "char":
+                unknown = self.vocab.unknown(tokens)
+                if unknown:
+                    raise GenappError(f"{param('texts')} {text!r}: {never_seen(unknown)}; P(text) would be zero")
+            if not tokens:
+                raise GenappError(f"{param('texts')} {text!r}: no tokens to score")
+            y = np.array([encode(tokens, self.vocab)], np.int32)  # (1, T)
+            logp = float(self.log_probs(shift_right(y), y)[0])
+            n_unk = sum(t not in self.vocab for t in tokens) if self.level == "word" else 0
+            scores.append(TextScore(text, logp, -logp / len(tokens), len(tokens), n_unk))
+        return scores

@@ -203,8 +203,14 @@ def sampling_option(product: str, name: str, *decls: str, **kwargs):
     defaults = configs.SAMPLING[product]
     field = next(f for f in dataclasses.fields(defaults) if f.name == name)
     value = getattr(defaults, name)
-    low, high = field.metadata.get("min", 1), field.metadata.get("max")
-    kind = click.FloatRange(min=0) if isinstance(value, float) else click.IntRange(min=low, max=high)
+    if "choices" in field.metadata:
+        kind = click.Choice(field.metadata["choices"])
+    elif isinstance(value, float):
+        kind = click.FloatRange(field.metadata.get("min", 0), field.metadata.get("max"))
+    elif isinstance(value, int):
+        kind = click.IntRange(field.metadata.get("min", 1), field.metadata.get("max"))
+    else:
+        kind = click.STRING
     return click.option(*decls or ("--" + name.replace("_", "-"),), name, type=kind, default=value, show_default=True,
                         help=field.metadata["help"])
 
@@ -481,23 +487,6 @@ def train_jazz_command(sources, out_dir, preset, force, resume, melody_track, **
     _train("jazz", out_dir, force, resume, train)
 
 
-def _program(value: str | None) -> int | None:
-    """--instrument: a General MIDI program number 0-127 or an instrument name ("Tenor Sax"); None: the default."""
-    if value is None:
-        return None
-    if value.isdigit() and 0 <= int(value) <= 127:
-        return int(value)
-    import pretty_midi
-
-    try:
-        return pretty_midi.instrument_name_to_program(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is neither a program number 0-127 nor a General MIDI name such as 'Tenor Sax', 'Trumpet', 'Vibraphone'",
-            param_hint="'--instrument'",
-        ) from None
-
-
 OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .mxl (notation)"
 
 
@@ -508,44 +497,64 @@ OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .
                    "name (NAME-2 ...) is used instead.")
 @click.option("--force", is_flag=True, help="Overwrite existing files of the --out names instead.")
 @_model_option("jazz", "jazz")
-@click.option("--chords", help='Chord symbols, one per bar: "Dm7 G7 Cmaj7 Cmaj7"; "Dm7 G7 | C" splits a bar.')
+@click.option("--chords", help='Chord symbols as lead sheets write them: "Dm7 G7 Cmaj7 Cmaj7" (a bar each), '
+                               '"D-7 G7(b9) | CΔ7" ("|": bar lines), "Dm7:2 G7:2 C6/9" (lengths in beats), N.C.')
+@click.option("--time-signature", help="Meter of --chords [default: 4/4].")
 @click.option("--backing", type=MusicSource(), help="Take the chords (and meter, tempo) from a MIDI/MusicXML/ABC file.")
 @sampling_option("jazz", "bars")
+@click.option("--choruses", type=click.IntRange(1, 100), help="Play the progression this many times (instead of --bars).")
 @click.option("--tempo", type=click.FloatRange(min=20, max=400), help="Beats per minute [default: the backing's, or 120].")
 @sampling_option("jazz", "temperature", "--temperature", "-t")
 @TOP_K
-@seed_option("solo")
+@seed_option("solo and band")
 @sampling_option("jazz", "count", "--count", "-n")
 @click.option("--primer", type=MusicSource(), help="Start from the phrase in this MIDI/MusicXML/ABC file.")
-@click.option("--instrument", help="Solo instrument: General MIDI program 0-127 or name [default: 66, Tenor Sax].")
+@sampling_option("jazz", "band")
+@click.option("--two-feel", is_flag=True, help="The bass plays half notes (root and fifth) instead of walking.")
+@sampling_option("jazz", "swing")
+@sampling_option("jazz", "humanize")
+@sampling_option("jazz", "instrument")
+@sampling_option("jazz", "comping_instrument")
+@sampling_option("jazz", "bass_instrument")
 @click.option("--soundfont", type=click.Path(path_type=Path),
               help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
 @library_errors
-def generate_command(outs, force, model_dir, chords, backing, bars, tempo, temperature, top_k, seed, count, primer,
-                     instrument, soundfont):
-    """Improvise a jazz solo over chords; write it as MIDI, audio, a piano roll or notation.
+def generate_command(outs, force, model_dir, chords, time_signature, backing, bars, choruses, tempo, temperature, top_k,
+                     seed, count, primer, band, two_feel, swing, humanize, instrument, comping_instrument,
+                     bass_instrument, soundfont):
+    """Improvise a jazz solo over chords with a band; write it as MIDI, audio, a piano roll or notation.
 
-    Every file of a take holds the solo (the melody) and the comping,
-    exactly --bars bars long. With no options it uses the shipped model and
-    the progression of corpora/jazz/two_five_etudes.abc.
+    Every file of a take holds the solo, the comping and (with --band trio)
+    walking bass and drums, exactly --bars bars long, swung as --swing says.
+    With no options it uses the shipped model and the progression of
+    corpora/jazz/two_five_etudes.abc.
 
     \b
     Examples:
       genapp generate --out solo.mid
       genapp generate --out solo.mid --out solo.wav --out solo.png --out solo.musicxml
-      genapp generate --chords "Dm7 G7 Cmaj7 Cmaj7" --bars 8 --seed 3 --out ii-v-i.mid
-      genapp generate --backing tune.mid --count 3 --temperature 0.8 --out take.mid
+      genapp generate --chords "D-7 G7(b9) | CΔ7 | CΔ7" --choruses 4 --seed 3 --out ii-v-i.mid
+      genapp generate --chords "Cm7:3 | F7:3 | BbΔ7:3 | BbΔ7:3" --time-signature 3/4 --swing 1.5 --out waltz.mid
+      genapp generate --backing tune.mid --count 3 --temperature 0.8 --band comp --out take.mid
       genapp generate --primer lick.mid --instrument Trumpet --out solo.wav --soundfont better.sf2
     """
     from genapp import targets
+    from genapp.music.arrangement import program
     from genapp.music.outputs import check_suffix
+    from genapp.music.progression import choose_progression
 
     if chords and backing:
         raise click.UsageError("--chords and --backing exclude each other")
+    if choruses and bars != configs.SAMPLING["jazz"].bars:
+        raise click.UsageError("--choruses and --bars exclude each other")
     outs = list(outs) or [Path("solo.mid")]
     for out in outs:
         check_suffix(out)
-    program = _program(instrument)
+    programs = {"program": program(instrument, "instrument"),
+                "comping_program": program(comping_instrument, "comping_instrument"),
+                "bass_program": program(bass_instrument, "bass_instrument")}
+    progression = choose_progression(chords, backing, tempo, time_signature)  # chords are checked before any model
+    bars = choruses * len(progression.bars) if choruses else bars
     model_dir = _model_source(model_dir, "jazz", "jazz")
     sf = _soundfont(soundfont, outs)
     files, note = targets.file_targets(outs, count, replace=force)
@@ -554,13 +563,13 @@ def generate_command(outs, force, model_dir, chords, backing, bars, tempo, tempe
     from genapp.music.outputs import Renderer
 
     with Renderer({o.suffix for o in outs}, sf) as renderer:  # starts loading the drawing libraries now
-        from genapp.products.jazz import JazzModel, choose_progression, takes  # imports Keras
+        from genapp.products.jazz import JazzModel, takes  # imports Keras
 
         model = JazzModel.load(model_dir)
-        progression = choose_progression(chords, backing, tempo)
         phrase = model.primer(primer, say=_say) if primer else []
+        band_options = {"band": band, "two_feel": two_feel, "swing": swing, "humanize": humanize, **programs}
         for line in takes(model, files, progression, bars, renderer, temperature=temperature, top_k=top_k, seed=seed,
-                          primer=phrase, program=program):
+                          primer=phrase, **band_options):
             click.echo(line)
 
 

@@ -38,6 +38,7 @@ from genapp.text.corpus import MAX_NAME_LENGTH
 CELLS = ("rnn", "gru", "lstm")
 LEVELS = ("char", "word")
 GRAPHS = ("fused", "unrolled")
+BANDS = ("none", "comp", "trio")
 MAX_TX = 10_000  # the jazz model's unrolled graph has one output per step
 
 
@@ -220,6 +221,14 @@ class JazzSampling:
     bars: int = option(16, "Length of the solo; the progression repeats.", max=1000)
     temperature: float = option(1.0, f"Above 1: more surprising; below 1: safer; {TEMPERATURE_HELP}", min=0)
     count: int = option(1, "How many takes.", max=100)
+    band: str = option("trio", "The rhythm section: none (the solo alone), comp (piano), trio (piano, walking bass, "
+                               "drums).", choices=BANDS)
+    swing: float = option(2.0, "Long:short ratio of each beat's two eighths as played: 1 straight, 2 triplet feel, "
+                               "3 hard swing.", min=1.0, max=3.0)
+    humanize: float = option(0.5, "Timing and velocity variation as played, 0 (exact) to 1.", min=0.0, max=1.0)
+    instrument: str = option("Tenor Sax", "Solo instrument: General MIDI number 1-128 or name.")
+    comping_instrument: str = option("Acoustic Grand Piano", "Comping instrument: General MIDI number 1-128 or name.")
+    bass_instrument: str = option("Acoustic Bass", "Bass instrument: General MIDI number 1-128 or name.")
 
 
 SAMPLING = {"names": NamesSampling(), "text": TextSampling(), "jazz": JazzSampling()}

@@ -21,13 +21,14 @@ def test_generate_writes_exactly_the_bars_on_named_tracks(tmp_path, jazz_bundle)
                  "--seed", 1, "--out", out, "--instrument", "Trumpet")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"wrote {out}: 6 bars of 4/4 at 90 bpm, ")
-    assert [t.name for t in mido.MidiFile(out).tracks] == ["genapp", "Melody", "Chords"]
+    assert [t.name for t in mido.MidiFile(out).tracks] == ["genapp", "Melody", "Comping", "Bass", "Drums"]
     pm = pretty_midi.PrettyMIDI(str(out))
     assert pm.instruments[0].program == pretty_midi.instrument_name_to_program("Trumpet")
     bars_in_ticks = 6 * 4 * pm.resolution  # exact, unlike seconds (MIDI stores 90 bpm as 666,667 us per beat)
     assert max(pm.time_to_tick(n.end) for n in pm.instruments[0].notes) <= bars_in_ticks
-    assert max(pm.time_to_tick(n.end) for n in pm.instruments[1].notes) == bars_in_ticks
-    assert len(converter.parse(str(out)).parts) == 2
+    assert max(pm.time_to_tick(n.end) for i in pm.instruments for n in i.notes) <= bars_in_ticks
+    assert sum(msg.time for msg in mido.MidiFile(out).tracks[0]) == bars_in_ticks  # the file lasts exactly the bars
+    assert len(converter.parse(str(out)).parts) == 4
     again = tmp_path / "again.mid"
     run("generate", "--model", jazz_bundle, "--chords", "Dm7 G7 Cmaj7 Cmaj7", "--bars", 6, "--tempo", 90, "--seed", 1,
         "--out", again, "--instrument", "Trumpet")
@@ -45,10 +46,18 @@ def test_count_backing_and_primer(tmp_path, jazz_bundle, jazz_corpus):
 @pytest.mark.parametrize(
     "args, line",
     [
-        (["--chords", "Dm7 H7"], "Error: chord symbol 'H7': cannot read it; expected a root A-G, e.g. Dm7, G7, Cmaj7, Bb7, F#m7b5"),
+        (["--chords", "Dm7 H7"], "Error: chord symbol 'H7': cannot read its root; genapp reads roots A-G with b or #; "
+                                 "qualities m mi min - maj7 M7 Δ ^ 6 6/9 7 9 11 13 alt sus sus2 sus4 ø m7b5 ° dim dim7 + "
+                                 "aug mM7; tensions b9 9 #9 11 #11 b13 13 b5 #5 add9, in parentheses or not; a slash "
+                                 "bass (C/E); N.C."),
         (["--bars", "0"], "Error: Invalid value for '--bars': 0 is not in the range 1<=x<=1000."),
         (["--temperature", "-0.5"], "Error: Invalid value for '--temperature' / '-t': -0.5 is not in the range x>=0."),
-        (["--instrument", "kazoo"], "Error: Invalid value for '--instrument': 'kazoo' is neither a program number 0-127 nor a General MIDI name such as 'Tenor Sax', 'Trumpet', 'Vibraphone'"),
+        (["--instrument", "kazoo"], "Error: --instrument 'kazoo': expected a General MIDI number 1-128 or an instrument "
+                                    "name such as 'Tenor Sax', 'Trumpet', 'Vibraphone', 'Acoustic Grand Piano', "
+                                    "'Acoustic Bass'"),
+        (["--instrument", "0"], "Error: --instrument '0': expected a General MIDI number 1-128 or an instrument "
+                                "name such as 'Tenor Sax', 'Trumpet', 'Vibraphone', 'Acoustic Grand Piano', "
+                                "'Acoustic Bass'"),
     ],
 )
 def test_bad_options(tmp_path, jazz_bundle, args, line):

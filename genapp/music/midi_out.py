@@ -1,9 +1,11 @@
 """Write an arrangement as a standard MIDI file (type 1), atomically.
 
 Tracks: 0 "genapp" (tempo, time signature), 1 "Melody" (channel 1, the solo
-instrument), 2 "Chords" (channel 2, the comping).  Written with mido to a
-temporary file and renamed, so a failure never leaves half a file; read
-back by mido, pretty_midi and music21.
+instrument), 2 "Comping" (channel 2), then, when the band has them, "Bass"
+(channel 3) and "Drums" (channel 10, General MIDI percussion).  Swing and
+humanising are applied here, as the notes are played (``band.swing_time``).
+Written with mido to a temporary file and renamed, so a failure never leaves
+half a file; read back by mido, pretty_midi and music21.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 from pathlib import Path
 
 import mido
+import numpy as np
 
 from genapp.atomic import atomic_path
 from genapp.errors import GenappError, param
@@ -20,17 +23,39 @@ from genapp.music.piece import Note
 from genapp.targets import writable_file
 
 TICKS_PER_QUARTER = 480
-MELODY_VELOCITY = 96
+MELODY_VELOCITY = 96  # for notes without their own velocity
 CHORD_VELOCITY = 60
+DRUM_CHANNEL = 9  # zero-based: MIDI channel 10
+HUMAN_TIME = 0.02  # quarter notes of timing spread at humanize 1 (about 10 ms at 120 bpm)
+HUMAN_VELOCITY = 8
 
 
-def _track(name: str, channel: int, program: int, notes: list[Note], velocity: int) -> mido.MidiTrack:
-    """Notes -> a track with delta times; a note-off sorts before a note-on at the same tick (clean restrikes)."""
-    events = []
+def _played(notes: list[Note], a: Arrangement, rng: np.random.Generator) -> list[tuple[int, int, int, int]]:
+    """(start tick, end tick, pitch, velocity) as played: swung, humanised, within the bars, at least a tick long."""
+    from genapp.music.band import swing_time
+
+    out, last = [], _ticks(a.length)  # nothing sounds past the last bar line
     for n in notes:
-        events += [(_ticks(n.start), 1, "note_on", n.pitch, velocity), (_ticks(n.end), 0, "note_off", n.pitch, 0)]
-    track = mido.MidiTrack([mido.MetaMessage("track_name", name=name, time=0),
-                            mido.Message("program_change", channel=channel, program=program, time=0)])
+        jitter = a.humanize * HUMAN_TIME * rng.uniform(-1, 1) if a.humanize else 0.0
+        start = max(0, _ticks(swing_time(n.start, a.swing) + jitter))
+        end = min(last, max(start + 1, _ticks(swing_time(n.end, a.swing) + jitter)))
+        if start >= end:
+            continue
+        velocity = n.velocity + (round(a.humanize * HUMAN_VELOCITY * rng.uniform(-1, 1)) if a.humanize else 0)
+        out.append((start, end, n.pitch, velocity))
+    return out
+
+
+def _track(name: str, channel: int, program: int, notes: list[tuple[int, int, int, int]], velocity: int
+           ) -> mido.MidiTrack:
+    """Played notes -> a track with delta times; a note-off sorts before a note-on at the same tick (clean restrikes)."""
+    events = []
+    for start, end, pitch, vel in notes:
+        events += [(start, 1, "note_on", pitch, int(np.clip(vel or velocity, 1, 127))), (end, 0, "note_off", pitch, 0)]
+    head = [mido.MetaMessage("track_name", name=name, time=0)]
+    if channel != DRUM_CHANNEL:
+        head.append(mido.Message("program_change", channel=channel, program=program, time=0))
+    track = mido.MidiTrack(head)
     last = 0
     for tick, _, kind, pitch, vel in sorted(events):
         track.append(mido.Message(kind, channel=channel, note=pitch, velocity=vel, time=tick - last))
@@ -54,8 +79,13 @@ def to_midi(arrangement: Arrangement, tail: float = 0.0) -> mido.MidiFile:
         mido.MetaMessage("time_signature", numerator=num, denominator=den, time=0),
         mido.MetaMessage("end_of_track", time=_ticks(a.length + tail)),
     ]))
-    mid.tracks.append(_track("Melody", 0, a.melody_program, a.melody, MELODY_VELOCITY))
-    mid.tracks.append(_track("Chords", 1, a.comping_program, a.comping, CHORD_VELOCITY))
+    rng = np.random.default_rng(a.seed)
+    mid.tracks.append(_track("Melody", 0, a.melody_program, _played(a.melody, a, rng), MELODY_VELOCITY))
+    mid.tracks.append(_track("Comping", 1, a.comping_program, _played(a.comping, a, rng), CHORD_VELOCITY))
+    if a.bass:
+        mid.tracks.append(_track("Bass", 2, a.bass_program, _played(a.bass, a, rng), CHORD_VELOCITY))
+    if a.drums:
+        mid.tracks.append(_track("Drums", DRUM_CHANNEL, 0, _played(a.drums, a, rng), CHORD_VELOCITY))
     return mid
 
 

@@ -18,9 +18,29 @@ from genapp.music.arrangement import Arrangement
 from genapp.music.piece import Note
 
 
-def _figure(symbol: str) -> str:
-    """genapp's chord symbol -> music21's spelling (a flat root is written with '-': Bbm7 -> B-m7)."""
-    return symbol[0] + symbol[1:2].replace("b", "-") + symbol[2:] if len(symbol) > 1 else symbol
+_M21_QUALITY = {"aug7": "7+", "maj7#5": "maj7#5", "mM7": "mM7"}
+
+
+def _symbol(chord):
+    """A music21 ChordSymbol for a genapp chord: its tensions and bass when music21 reads them, else its quality."""
+    from music21 import harmony
+
+    from genapp.music.theory import TENSION_NAMES
+
+    def flat(name: str) -> str:  # music21 writes a flat with '-': Bb -> B-
+        return name[0] + name[1:].replace("b", "-")
+
+    base = flat(chord.root_name) + _M21_QUALITY.get(chord.quality, chord.quality)
+    bass = f"/{flat(chord.symbol.rsplit('/', 1)[1])}" if "/" in chord.symbol else ""
+    tensions = "".join(f" add {flat(TENSION_NAMES[t])}" for t in chord.tensions)
+    for figure in (base + bass + tensions, base + bass, base):
+        try:
+            symbol = harmony.ChordSymbol(figure)
+            if symbol.pitches:
+                return symbol
+        except Exception:  # music21 raises several types for figures it cannot read
+            continue
+    return harmony.ChordSymbol(flat(chord.root_name))
 
 
 def _part(name: str, notes: list[Note], a: Arrangement, lead: bool):
@@ -42,7 +62,7 @@ def _part(name: str, notes: list[Note], a: Arrangement, lead: bool):
     if lead:
         part.insert(0, tempo.MetronomeMark(number=round(a.tempo, 2)))
         for span in a.chords:
-            symbol = harmony.ChordSymbol(_figure(span.chord.symbol))
+            symbol = harmony.NoChord() if span.silent else _symbol(span.chord)
             symbol.writeAsChord = False
             part.insert(_q(span.start), symbol)
     return part
@@ -62,7 +82,8 @@ def to_score(arrangement: Arrangement):
     a = arrangement
     score = stream.Score()
     score.insert(0, metadata.Metadata(title=a.title or "genapp solo"))
-    for name, notes, chords in (("Melody", a.melody, True), ("Comping", a.comping, False)):
+    parts = (("Melody", a.melody, True), ("Comping", a.comping, False)) + ((("Bass", a.bass, False),) if a.bass else ())
+    for name, notes, chords in parts:
         score.insert(0, _part(name, notes, a, chords).makeNotation())
     return score
 

@@ -25,6 +25,7 @@ class Note:
     start: float  # quarter notes from the start
     duration: float  # quarter notes, > 0
     pitch: int  # MIDI note number
+    velocity: int = 0  # 1-127; 0: the part's default
 
     @property
     def end(self) -> float:
@@ -39,6 +40,7 @@ class ChordSpan:
     start: float  # quarter notes
     duration: float  # quarter notes
     chord: Chord
+    silent: bool = False  # an N.C. bar: the solo hears ``chord`` (the one before), the band rests
 
     @property
     def end(self) -> float:
@@ -67,7 +69,7 @@ class Piece:
         d = asdict(self)
         d["melody"] = [[n.start, n.duration, n.pitch] for n in self.melody]
         d["backing"] = [[n.start, n.duration, n.pitch] for n in self.backing]
-        d["chords"] = [[c.start, c.duration, c.chord.root, c.chord.quality] for c in self.chords]
+        d["chords"] = [[c.start, c.duration, *c.chord.to_json()] for c in self.chords]
         return d
 
     @classmethod
@@ -75,5 +77,5 @@ class Piece:
         d = dict(d)
         d["melody"] = [Note(s, du, p) for s, du, p in d["melody"]]
         d["backing"] = [Note(s, du, p) for s, du, p in d.get("backing", [])]
-        d["chords"] = [ChordSpan(s, du, Chord(r, q)) for s, du, r, q in d["chords"]]
+        d["chords"] = [ChordSpan(c[0], c[1], Chord.from_json(c[2:])) for c in d["chords"]]
         return cls(**d)

@@ -238,9 +238,22 @@ def _score_to_piece(name: str, score, melody_track: str | None, backing: bool = 
     for cs in score.flatten().getElementsByClass(m21harmony.ChordSymbol):
         if isinstance(cs, m21harmony.NoChord) or not cs.pitches:
             continue
-        root = cs.root().pitchClass
-        symbols.append((float(cs.offset) + shift, Chord(root, nearest_quality(root, {p.pitchClass for p in cs.pitches}))))
+        symbols.append((float(cs.offset) + shift, _chord_of(cs)))
     return assemble(name, tracks, measure_length, signature, bpm, symbols, melody_track, notes, backing)
+
+
+def _chord_of(cs) -> Chord:
+    """A music21 chord symbol as genapp reads it: its text through genapp's parser, else its pitches."""
+    from genapp.music.symbols import parse_symbol
+
+    try:
+        chord = parse_symbol(cs.figure.replace("-", "b") if cs.figure[1:2] == "-" else cs.figure)
+        if chord is not None:
+            return chord
+    except (GenappError, AttributeError, TypeError):
+        pass
+    root = cs.root().pitchClass
+    return Chord(root, nearest_quality(root, {p.pitchClass for p in cs.pitches}))
 
 
 def _pickup(part, measure_length: float) -> float:

@@ -7,14 +7,15 @@ diminished: whole-half, augmented: whole-tone).  ``note_type`` classifies a
 pitch as chord tone (C), scale tone (S), approach tone (A: a semitone from a
 chord tone) or other (X), in that order of priority.
 
-Chord symbols from text ("Dm7", "Bb7", "F#m7b5", "C/E") are read with
-music21's harmony parser; any chord it reads is mapped to the nearest quality
-here (an extended "C13" becomes "C7").
+A chord also keeps what a lead sheet writes beyond its quality: tensions
+(9, b9, #9, 11, #11, b13, 13, as semitones above the root), which join the
+chord's scale (the solo over ``C7#9`` may use the #9) and the comping's
+voicing, a slash bass, and the root as written (``F#7`` stays ``F#7``).
+Chord symbols are read by ``genapp.music.symbols``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,10 @@ QUALITIES: dict[str, tuple[int, ...]] = {
     "aug": (0, 4, 8),
     "sus4": (0, 5, 7),
     "7sus4": (0, 5, 7, 10),
+    "sus2": (0, 2, 7),
+    "mM7": (0, 3, 7, 11),
+    "aug7": (0, 4, 8, 10),
+    "maj7#5": (0, 4, 8, 11),
 }
 # the qualities inferred from notes (accompaniment or melody): triads and common sevenths
 INFERRED_QUALITIES = ("", "m", "7", "maj7", "m7", "dim", "m7b5")
@@ -49,8 +54,13 @@ SCALES: dict[str, tuple[int, ...]] = {
     "m": _DORIAN, "m7": _DORIAN, "m6": _DORIAN,
     "m7b5": (0, 1, 3, 5, 6, 8, 10),  # locrian
     "dim": (0, 2, 3, 5, 6, 8, 9, 11), "dim7": (0, 2, 3, 5, 6, 8, 9, 11),  # whole-half
-    "aug": (0, 2, 4, 6, 8, 10),  # whole tone
+    "aug": (0, 2, 4, 6, 8, 10), "aug7": (0, 2, 4, 6, 8, 10),  # whole tone
+    "sus2": _IONIAN,
+    "mM7": (0, 2, 3, 5, 7, 9, 11),  # melodic minor
+    "maj7#5": (0, 2, 4, 6, 8, 9, 11),  # lydian augmented
 }
+TENSION_NAMES = {1: "b9", 2: "9", 3: "#9", 5: "11", 6: "#11", 8: "b13", 9: "13"}  # semitones above the root
+ALTERED = {1: 2, 3: 2, 6: 5, 8: 9}  # an altered tension replaces its natural one in the scale (b9 and #9 replace 9)
 NOTE_TYPES = ("C", "S", "A", "X")
 
 
@@ -58,14 +68,35 @@ NOTE_TYPES = ("C", "S", "A", "X")
 class Chord:
     root: int  # pitch class, 0 = C
     quality: str  # a key of QUALITIES
+    tensions: tuple[int, ...] = ()  # semitones above the root, keys of TENSION_NAMES, sorted
+    bass: int | None = None  # slash bass pitch class (C/E: 4); None: the root
+    spelling: str = ""  # the root as written ("F#"); "": NAMES[root]
 
     def __post_init__(self) -> None:
         if self.quality not in QUALITIES or not 0 <= self.root < 12:
             raise ValueError(f"expected a root 0-11 and a quality in {list(QUALITIES)}, got {self.root}, {self.quality!r}")
+        if any(t not in TENSION_NAMES for t in self.tensions) or list(self.tensions) != sorted(set(self.tensions)):
+            raise ValueError(f"expected sorted tensions among {sorted(TENSION_NAMES)}, got {self.tensions!r}")
+        if self.bass is not None and not 0 <= self.bass < 12:
+            raise ValueError(f"expected a bass pitch class 0-11, got {self.bass!r}")
+
+    @property
+    def root_name(self) -> str:
+        return self.spelling or NAMES[self.root]
 
     @property
     def symbol(self) -> str:
-        return NAMES[self.root] + self.quality
+        """As a lead sheet writes it: Dm7, F#7(b9,#11), C6(9), Bb/D."""
+        extra = f"({','.join(TENSION_NAMES[t] for t in self.tensions)})" if self.tensions else ""
+        if self.quality == "7" and self.tensions == (1, 3, 6, 8):
+            extra = "alt"
+        bass = f"/{_spell(self.bass, self.root_name)}" if self.bass is not None and self.bass != self.root else ""
+        return self.root_name + self.quality + extra + bass
+
+    @property
+    def base(self) -> "Chord":
+        """The chord without tensions, slash bass or spelling: what the jazz grammar's chord tones are."""
+        return Chord(self.root, self.quality)
 
     @property
     def pitch_classes(self) -> frozenset[int]:
@@ -73,10 +104,29 @@ class Chord:
 
     @property
     def scale(self) -> frozenset[int]:
-        return frozenset((self.root + i) % 12 for i in SCALES[self.quality])
+        """The quality's scale with the tensions in (an altered tension replaces its natural one)."""
+        steps = set(SCALES[self.quality])
+        for t in self.tensions:
+            steps.discard(ALTERED.get(t, t))
+            steps.add(t)
+        return frozenset((self.root + i) % 12 for i in steps)
+
+    def to_json(self) -> list:
+        return [self.root, self.quality, list(self.tensions), self.bass, self.spelling]
+
+    @classmethod
+    def from_json(cls, data: list) -> "Chord":
+        root, quality, tensions, bass, spelling = data
+        return cls(root, quality, tuple(tensions), bass, spelling)
 
     def __repr__(self) -> str:
         return f"Chord({self.symbol})"
+
+
+def _spell(pc: int, root_name: str) -> str:
+    """A pitch class named with sharps when the root was written with one, else with flats."""
+    sharps = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+    return (sharps if "#" in root_name else NAMES)[pc]
 
 
 def note_type(pitch: int, chord: Chord) -> str:
@@ -124,39 +174,11 @@ def best_chord(weights: np.ndarray, bass: np.ndarray | None = None) -> tuple[Cho
     return best, float(best_score / total)
 
 
-_ROOT = re.compile(r"^([A-Ga-g])([b#]*)(.*?)(?:/([A-Ga-g])([b#]*))?$")
-
-
 def parse_chord_symbol(text: str) -> Chord:
-    """'Dm7' -> Chord(D, m7) via music21's harmony parser; GenappError if unreadable."""
-    from music21 import harmony  # music21 only where symbols are read
+    """'Dm7' -> Chord(D, m7); see ``genapp.music.symbols`` (N.C. is refused here: it is no chord)."""
+    from genapp.music.symbols import parse_symbol
 
-    m = _ROOT.match(text.strip())
-    if not m:
-        raise GenappError(f"chord symbol {text!r}: cannot read it; expected a root A-G, e.g. Dm7, G7, Cmaj7, Bb7, F#m7b5")
-    root, acc, kind, bass, bass_acc = m.groups()
-    figure = root.upper() + acc.replace("b", "-") + kind
-    if bass:
-        figure += "/" + bass.upper() + bass_acc.replace("b", "-")
-    try:
-        cs = harmony.ChordSymbol(figure)
-        pcs = {p.pitchClass for p in cs.pitches}
-        root_pc = cs.root().pitchClass
-    except Exception:  # music21 raises several types for unknown kinds
-        raise GenappError(
-            f"chord symbol {text!r}: cannot read {kind!r}; accepted examples: C, Cm, C7, Cmaj7, Cm7, C6, Cdim7, Cm7b5, Caug, Csus4, Bb7, F#m7"
-        ) from None
-    if not pcs:
-        raise GenappError(f"chord symbol {text!r}: has no notes; accepted examples: C, Cm7, G7")
-    return Chord(root_pc, nearest_quality(root_pc, pcs))
-
-
-def parse_progression(text: str) -> list[list[Chord]]:
-    """'Dm7 G7 Cmaj7 Cmaj7' -> one chord per bar; with '|', bars hold several: 'Dm7 G7 | Cmaj7'."""
-    if "|" in text:
-        bars = [b.split() for b in text.split("|") if b.strip()]
-    else:
-        bars = [[s] for s in text.split()]
-    if not bars:
-        raise GenappError(f"{param('chords')}: empty; expected chord symbols such as \"Dm7 G7 Cmaj7 Cmaj7\"")
-    return [[parse_chord_symbol(s) for s in bar] for bar in bars]
+    chord = parse_symbol(text)
+    if chord is None:
+        raise GenappError(f"chord symbol {text!r}: N.C. (no chord) is not a chord here")
+    return chord

@@ -42,13 +42,12 @@ from genapp.music.grammar import (
     snap,
 )
 from genapp.music.piece import ChordSpan
-from genapp.music.progression import Progression, progression_from_file, progression_from_text
+from genapp.music.progression import Progression
 from genapp.music.theory import Chord
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
 KIND = "jazz"
 MAX_BARS = JazzSampling.__dataclass_fields__["bars"].metadata["max"]
-DEFAULT_BACKING = "two_five_etudes.abc"  # in corpora/jazz: the progression generate uses when given none
 
 
 def _describe(source: str) -> str:
@@ -137,22 +136,6 @@ def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: s
     """Train on the pieces of ``sources`` and write a jazz bundle (see ``training.train_bundle``)."""
     return train_bundle(JazzRecipe(sources, melody_track, say), out_dir, given, preset, say,
                         replace=replace, resume=resume)
-
-
-def choose_progression(chords: str | None = None, backing: str | None = None, tempo: float | None = None) -> Progression:
-    """The chords to improvise over: chord symbols, or a backing file's, or else corpora/jazz/two_five_etudes.abc's.
-
-    ``tempo`` (beats per minute) replaces the backing's own.
-    """
-    if chords and backing:
-        raise GenappError(f"{param('chords')} and {param('backing')} exclude each other")
-    if chords:
-        chosen = progression_from_text(chords)
-    else:
-        chosen = progression_from_file(str(backing or paths.corpora_dir() / "jazz" / DEFAULT_BACKING))
-    if tempo:
-        chosen.tempo = tempo
-    return chosen
 
 
 # ---- generation ------------------------------------------------------------------------------
@@ -293,28 +276,33 @@ class JazzModel(LoadedModel):
 
 def takes(model: JazzModel, files: list[list[Path]], progression: Progression, bars: int, renderer, *,
           temperature: float = JazzSampling.temperature, top_k: int | None = None, seed: int | None = None,
-          primer: list[Value] = (),
-          program: int | None = None) -> Iterator[str]:
+          primer: list[Value] = (), band: str = JazzSampling.band, two_feel: bool = False,
+          swing: float = JazzSampling.swing, humanize: float = JazzSampling.humanize, **programs) -> Iterator[str]:
     """Improvise one take per entry of ``files`` and write its files; yields one summary line per take.
 
-    Take i uses seed ``seed + i``, so a take can be made again alone.
-    ``renderer`` is a ``music.outputs.Renderer``; every file of a take holds
-    the solo and the comping, exactly ``bars`` bars long.
+    Take i uses seed ``seed + i`` for the solo and its band, so a take can be
+    made again alone.  ``renderer`` is a ``music.outputs.Renderer``; every file
+    of a take holds the solo and the band (``music.band``), exactly ``bars``
+    bars long.  ``programs``: program, comping_program, bass_program (zero-based GM).
     """
-    from genapp.music.arrangement import DEFAULT_SOLO_PROGRAM, Arrangement
+    from genapp.music.arrangement import Arrangement
 
     for i, paths_of_take in enumerate(files):
-        solo = model.solo(progression, bars, temperature, None if seed is None else seed + i, primer, top_k)
+        take_seed = None if seed is None else seed + i
+        solo = model.solo(progression, bars, temperature, take_seed, primer, top_k)
+        band_seed = int(np.random.default_rng(take_seed).integers(2**31))
         arrangement = Arrangement.from_solo(solo.decoded.notes, solo.chords, progression.tempo,
                                             progression.time_signature, progression.measure_length, bars,
-                                            DEFAULT_SOLO_PROGRAM if program is None else program)
+                                            band=band, two_feel=two_feel, swing=swing, humanize=humanize,
+                                            seed=band_seed, **programs)
         renderer.write_take(arrangement, paths_of_take)
-        symbols = " ".join(c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
+        symbols = " ".join("N.C." if c.silent else c.chord.symbol for c in solo.chords[: min(len(solo.chords), 8)])
         more = " ..." if len(solo.chords) > 8 else ""
         relaxed = f", {solo.decoded.violations} notes relaxed" if solo.decoded.violations else ""
+        players = {"none": "the solo alone", "comp": "with comping", "trio": "with piano, bass and drums"}[band]
         yield (f"wrote {', '.join(map(str, paths_of_take))}: {bars} bars of {progression.time_signature} at "
                f"{progression.tempo:g} bpm, {len(solo.decoded.notes)} notes over {symbols}{more} "
-               f"(chords from {progression.source}{relaxed})")
+               f"(chords from {progression.source}{relaxed}), {players}")
 
 
 def corpus_report(sources: list[str], melody_track: str | None = None, use_cache: bool = True,

@@ -11,9 +11,9 @@ from genapp.errors import GenappError
 from genapp.music.arrangement import Arrangement
 from genapp.music.midi_out import write_midi
 from genapp.music.piece import ChordSpan, Note
-from genapp.music.theory import parse_progression
+from genapp.music.progression import parse_progression
 
-CHORDS = [ChordSpan(i * 4.0, 4.0, bar[0]) for i, bar in enumerate(parse_progression("Dm7 G7 Cmaj7 Cmaj7"))]
+CHORDS = [ChordSpan(i * 4.0, 4.0, bar[0][2]) for i, bar in enumerate(parse_progression("Dm7 G7 Cmaj7 Cmaj7"))]
 MELODY = [Note(0, 1, 62), Note(1, 0.5, 65), Note(1.5, 0.5, 65), Note(4, 2, 71), Note(8, 4, 72), Note(13, 3, 76)]
 SOLO = Arrangement.from_solo(MELODY, CHORDS, tempo=100, time_signature="4/4", measure_length=4.0, bars=4)
 
@@ -21,13 +21,14 @@ SOLO = Arrangement.from_solo(MELODY, CHORDS, tempo=100, time_signature="4/4", me
 def test_reads_back_everywhere(tmp_path):
     path = write_midi(tmp_path / "solo.mid", SOLO)
     mid = mido.MidiFile(path)
-    assert [t.name for t in mid.tracks] == ["genapp", "Melody", "Chords"]
+    assert [t.name for t in mid.tracks] == ["genapp", "Melody", "Comping", "Bass", "Drums"]
     pm = pretty_midi.PrettyMIDI(str(path))
-    assert [i.name for i in pm.instruments] == ["Melody", "Chords"]
+    assert [(i.name, i.is_drum) for i in pm.instruments] == [("Melody", False), ("Comping", False), ("Bass", False),
+                                                             ("Drums", True)]
     assert [n.pitch for n in pm.instruments[0].notes] == [n.pitch for n in MELODY]
     assert pm.get_end_time() == pytest.approx(16 * 60 / 100)  # exactly four bars at 100 bpm
     score = converter.parse(str(path))
-    assert len(score.parts) == 2 and len(score.parts[0].recurse().notes) == len(MELODY)
+    assert len(score.parts) == 4 and len(score.parts[0].recurse().notes) == len(MELODY)
     assert [f for f in os.listdir(tmp_path)] == ["solo.mid"]
 
 

@@ -9,29 +9,23 @@ from genapp.music.theory import (
     best_chord,
     note_type,
     parse_chord_symbol,
-    parse_progression,
 )
 
 
 @pytest.mark.parametrize(
     "text, symbol",
-    [("Dm7", "Dm7"), ("G7", "G7"), ("Cmaj7", "Cmaj7"), ("Bb7", "Bb7"), ("Ebdim7", "Ebdim7"), ("F#m7b5", "Gbm7b5"),
-     ("C13", "C7"), ("C/E", "C"), ("Gsus4", "Gsus4"), ("Caug", "Caug")],
+    [("Dm7", "Dm7"), ("G7", "G7"), ("Cmaj7", "Cmaj7"), ("Bb7", "Bb7"), ("Ebdim7", "Ebdim7"), ("F#m7b5", "F#m7b5"),
+     ("C13", "C7(9,13)"), ("C/E", "C/E"), ("Gsus4", "Gsus4"), ("Caug", "Caug"), ("Cm(maj7)", "CmM7")],
 )
 def test_symbols_parse_and_print_back(text, symbol):
     chord = parse_chord_symbol(text)
     assert chord.symbol == symbol and parse_chord_symbol(chord.symbol) == chord
 
 
-@pytest.mark.parametrize("text", ["H7", "xyz", "Cm(maj7)", "N.C."])
+@pytest.mark.parametrize("text", ["H7", "xyz", "Cm(maj8)", "N.C."])
 def test_unreadable_symbols_are_named(text):
     with pytest.raises(GenappError, match=re.escape(f"chord symbol {text!r}")):
         parse_chord_symbol(text)
-
-
-def test_progression_one_chord_per_bar_or_bars_with_pipes():
-    assert [[c.symbol for c in bar] for bar in parse_progression("Dm7 G7 Cmaj7 Cmaj7")] == [["Dm7"], ["G7"], ["Cmaj7"], ["Cmaj7"]]
-    assert [[c.symbol for c in bar] for bar in parse_progression("Dm7 G7 | Cmaj7")] == [["Dm7", "G7"], ["Cmaj7"]]
 
 
 def test_note_types_against_d_minor_seven():

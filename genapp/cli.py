@@ -242,7 +242,7 @@ def cli():
     \b
     Train (write a model):   train-names, train-text, train-jazz   --corpus ... --out DIR
     Sample (read a model):   dino-names, write, generate            --model DIR
-    Measure:                 score (names and texts), corpus (music files)
+    Measure:                 score (names and texts), corpus and stats (music files)
 
     \b
     Examples:
@@ -452,6 +452,35 @@ def corpus_command(sources, melody_track, no_cache):
 
     for line in corpus_report(list(sources), melody_track, use_cache=not no_cache, say=_say):
         click.echo(line)
+
+
+@cli.command("stats", context_settings=CONTEXT, short_help="What a musician checks in solos, as numbers.")
+@click.argument("sources", nargs=-1, required=True, type=MusicSource())
+@click.option("--compare", multiple=True, type=MusicSource(),
+              help="Files, folders or music21:NAME to print beside SOURCES (repeat for several), e.g. corpora/jazz.")
+@click.option("--melody-track", help="Take this track as the melody in SOURCES (a name, or part of one, or its number).")
+@library_errors
+def stats_command(sources, compare, melody_track):
+    """Print statistics of the melodies in SOURCES (generated or real), optionally beside a corpus.
+
+    Range, pitch-class entropy, notes in the chord's scale, chord tones on
+    beats, onsets on the eighth grid, notes per bar, leaps over an octave,
+    recurring 4-note interval patterns and the longest repeated pitch, pooled
+    over the pieces (see genapp/music/stats.py).
+
+    \b
+    Examples:
+      genapp stats solo.mid --compare corpora/jazz
+      genapp stats take-1.mid take-2.mid take-3.mid
+    """
+    from genapp.music.corpus import load_corpus
+    from genapp.music.stats import solo_stats
+
+    ours = solo_stats(load_corpus(list(sources), melody_track=melody_track, say=_say).pieces).rows()
+    theirs = solo_stats(load_corpus(list(compare), say=_say).pieces).rows() if compare else None
+    click.echo("statistic\tsources" + ("\tcompare" if theirs else ""))
+    for i, (name, value) in enumerate(ours):
+        click.echo(f"{name}\t{value}" + (f"\t{theirs[i][1]}" if theirs else ""))
 
 
 @cli.command("train-jazz", context_settings=CONTEXT)

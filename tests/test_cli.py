@@ -19,8 +19,8 @@ def test_every_command_has_help_with_examples(args):
 
 
 def test_the_commands_are_the_documented_ones():
-    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "train-jazz", "train-names", "train-text",
-                           "write"]
+    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "stats", "train-jazz", "train-names",
+                           "train-text", "write"]
 
 
 def test_prints_count_names_one_per_line_capitalised(tiny_bundle):
@@ -62,9 +62,11 @@ def test_unknown_prefix_and_score_characters(tiny_bundle):
 
 
 def test_temperature_zero_is_greedy(tiny_bundle):
-    one = run("dino-names", "--model", str(tiny_bundle), "-n", "1", "-t", "0", "--seed", "1")
-    assert one.exit_code == 0 and one.stdout == run("dino-names", "--model", str(tiny_bundle), "-n", "1", "-t", "0",
+    one = run("dino-names", "--model", "dinos", "-n", "1", "-t", "0", "--seed", "1")
+    assert one.exit_code == 0 and one.stdout == run("dino-names", "--model", "dinos", "-n", "1", "-t", "0",
                                                     "--seed", "2").stdout
+    line = one_line_error(run("dino-names", "--model", "dinos", "-n", "1", "-t", "0", "--max-length", "3"))
+    assert line == "Error: --temperature 0: the likeliest name is longer than --max-length 3; raise the temperature or the length"
     line = one_line_error(run("dino-names", "--model", str(tiny_bundle), "-n", "3", "-t", "0"))
     assert line.startswith("Error: --count 3: --temperature 0 always picks the likeliest character, so it gives one name")
 

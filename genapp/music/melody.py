@@ -10,6 +10,10 @@ for ``genapp corpus``.  Evidence, with its weight:
 - monophony: share of notes that start after the previous one ended (+2 x share)
 - register: mean pitch above middle C (+1 per octave), +1 for the highest track
 - size: fewer than 8 notes -3
+- presence: the share of the piece's bars in which the track plays (+3 x share);
+  a track that plays in less than half as many bars as the busiest track
+  cannot be chosen (a horn with a few fills never wins over a guitar that
+  solos throughout)
 
 ``--melody-track`` overrides the choice, by name (case-insensitive, a part of
 it is enough) or by number (as listed by ``genapp corpus``).  ``skyline``
@@ -54,7 +58,13 @@ def monophony(notes: list[Note]) -> float:
     return mono / len(ordered)
 
 
-def choose_melody(tracks: list[Track], override: str | None = None) -> tuple[Track, str]:
+def presence(notes: list[Note], bars: int, measure_length: float) -> float:
+    """Share of ``bars`` bars in which a note starts."""
+    return len({int(n.start // measure_length) for n in notes}) / max(1, bars)
+
+
+def choose_melody(tracks: list[Track], override: str | None = None, measure_length: float = 4.0
+                  ) -> tuple[Track, str]:
     """(the melody track, why it was chosen) among tracks that are not drums and have notes."""
     candidates = [t for t in tracks if not t.is_drum and t.notes]
     if override is not None:
@@ -63,6 +73,13 @@ def choose_melody(tracks: list[Track], override: str | None = None) -> tuple[Tra
         raise GenappError("no melody: every track is empty or drums")
     if len(candidates) == 1:
         return candidates[0], "the only non-drum track with notes"
+    bars = int(np.ceil(max(n.end for t in candidates for n in t.notes) / measure_length - 1e-9))
+    shares = {t.index: presence(t.notes, bars, measure_length) for t in candidates}
+    busiest = max(shares[t.index] for t in candidates if len(t.notes) >= 8) if any(
+        len(t.notes) >= 8 for t in candidates) else max(shares.values())
+    candidates = [t for t in candidates if shares[t.index] >= 0.5 * busiest]  # plays through the piece
+    if len(candidates) == 1:
+        return candidates[0], f"the only track with notes in at least half as many bars as the busiest ({shares[candidates[0].index]:.0%} of bars)"
     means = {t.index: float(np.mean([n.pitch for n in t.notes])) for t in candidates}
     highest = max(means, key=means.get)
     scored = []
@@ -88,7 +105,8 @@ def choose_melody(tracks: list[Track], override: str | None = None) -> tuple[Tra
             why.append(f"highest register (mean pitch {means[t.index]:.0f})")
         if len(t.notes) < 8:
             score -= 3
-        why.append(f"{len(t.notes)} notes")
+        score += 3 * shares[t.index]
+        why.append(f"{len(t.notes)} notes in {shares[t.index]:.0%} of bars")
         scored.append((score, t, why))
     score, best, why = max(scored, key=lambda s: s[0])
     return best, "best lead-line score: " + ", ".join(why)
@@ -107,14 +125,25 @@ def _by_override(tracks: list[Track], candidates: list[Track], override: str) ->
     return match[0]
 
 
+LEGATO_OVERLAP = 0.25  # quarter notes: a later, lower note overlapping the last one by at most this is legato
+ONSET_WINDOW = 1 / 24  # quarter notes: notes starting this close together sound as one chord
+
+
 def skyline(notes: list[Note]) -> list[Note]:
-    """One voice: where notes overlap, the highest sounds; a lower note is cut or dropped."""
+    """One voice: where notes overlap, the highest sounds; a lower note is cut or dropped.
+
+    A lower note that starts inside a held higher one is accompaniment and is
+    dropped, unless it only overlaps the held note's last sixteenth: that is a
+    legato (or humanised) line, and the held note is cut where it begins.
+    """
     out: list[Note] = []
     for n in sorted(notes, key=lambda n: (n.start, -n.pitch)):
         if out and n.start < out[-1].end - 1e-9:
-            if n.pitch <= out[-1].pitch:
+            held = out[-1]
+            legato = n.start - held.start >= ONSET_WINDOW and held.end - n.start <= LEGATO_OVERLAP
+            if n.pitch <= held.pitch and not legato:
                 continue
-            cut = n.start - out[-1].start
-            out[-1:] = [Note(out[-1].start, cut, out[-1].pitch)] if cut > 1e-9 else []
+            cut = n.start - held.start
+            out[-1:] = [Note(held.start, cut, held.pitch)] if cut > 1e-9 else []
         out.append(n)
     return out

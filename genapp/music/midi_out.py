@@ -1,6 +1,7 @@
 """Write an arrangement as a standard MIDI file (type 1), atomically.
 
-Tracks: 0 "genapp" (tempo, time signature), 1 "Melody" (channel 1, the solo
+Tracks: 0 "genapp" (tempo, time signature, and each chord symbol as a text
+event "chord: Dm7" where the chord starts, which genapp reads back), 1 "Melody" (channel 1, the solo
 instrument), 2 "Comping" (channel 2), then, when the band has them, "Bass"
 (channel 3) and "Drums" (channel 10, General MIDI percussion).  Swing and
 humanising are applied here, as the notes are played (``band.swing_time``).
@@ -26,6 +27,7 @@ TICKS_PER_QUARTER = 480
 MELODY_VELOCITY = 96  # for notes without their own velocity
 CHORD_VELOCITY = 60
 DRUM_CHANNEL = 9  # zero-based: MIDI channel 10
+CHORD_TEXT = "chord: "  # a text event naming the chord that starts there
 HUMAN_TIME = 0.02  # quarter notes of timing spread at humanize 1 (about 10 ms at 120 bpm)
 HUMAN_VELOCITY = 8
 
@@ -73,12 +75,21 @@ def to_midi(arrangement: Arrangement, tail: float = 0.0) -> mido.MidiFile:
     a = arrangement
     num, den = (int(x) for x in a.time_signature.split("/"))
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
-    mid.tracks.append(mido.MidiTrack([
+    from genapp.music.band import swing_time
+
+    conductor = mido.MidiTrack([
         mido.MetaMessage("track_name", name="genapp", time=0),
         mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(a.tempo), time=0),
         mido.MetaMessage("time_signature", numerator=num, denominator=den, time=0),
-        mido.MetaMessage("end_of_track", time=_ticks(a.length + tail)),
-    ]))
+    ])
+    last = 0
+    for span in a.chords:  # the chord symbols, as text events genapp (and any MIDI editor) can read
+        tick = _ticks(swing_time(span.start, a.swing))
+        text = "N.C." if span.silent else span.chord.symbol
+        conductor.append(mido.MetaMessage("text", text=f"{CHORD_TEXT}{text}", time=tick - last))
+        last = tick
+    conductor.append(mido.MetaMessage("end_of_track", time=_ticks(a.length + tail) - last))
+    mid.tracks.append(conductor)
     rng = np.random.default_rng(a.seed)
     mid.tracks.append(_track("Melody", 0, a.melody_program, _played(a.melody, a, rng), MELODY_VELOCITY))
     mid.tracks.append(_track("Comping", 1, a.comping_program, _played(a.comping, a, rng), CHORD_VELOCITY))

@@ -73,7 +73,7 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     if all(t.is_drum for t in tracks if t.notes):
         raise PieceError(name, "has only drum notes; nothing to take a melody from")
     try:
-        lead, reason = choose_melody(tracks, melody_track)
+        lead, reason = choose_melody(tracks, melody_track, measure_length)
     except GenappError as e:
         raise PieceError(name, str(e)) from None
     melody = skyline(lead.notes)
@@ -136,7 +136,29 @@ def _read_midi(path: Path, melody_track: str | None, backing: bool = False) -> P
         end = seconds_to_quarters(np.array([n.end for n in kept]), times, tempi, pm.resolution)  # (k,)
         track_notes = [Note(float(s), float(e - s), n.pitch) for n, s, e in zip(kept, start, end)]
         tracks.append(Track(i, label, None if inst.is_drum else inst.program, inst.is_drum, track_notes))
-    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, [], melody_track, notes, backing)
+    symbols = _chord_texts(pm, times, tempi, notes)
+    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, symbols, melody_track, notes, backing)
+
+
+CHORD_TEXT = "chord: "  # genapp.music.midi_out writes each chord symbol as a text event "chord: Dm7"
+
+
+def _chord_texts(pm, times, tempi, notes: list[str]) -> list[tuple[float, Chord]]:
+    """The chord symbols a MIDI file names in "chord: SYMBOL" text events (N.C. and unreadable ones skipped)."""
+    from genapp.music.symbols import parse_symbol
+
+    events = [e for e in pm.text_events if e.text.startswith(CHORD_TEXT)]
+    starts = seconds_to_quarters(np.array([e.time for e in events]), times, tempi, pm.resolution)
+    symbols = []
+    for event, start in zip(events, starts):
+        try:
+            chord = parse_symbol(event.text[len(CHORD_TEXT):])
+        except GenappError:
+            notes.append(f"chord text {event.text[len(CHORD_TEXT):]!r} is not a chord symbol; skipped")
+            continue
+        if chord is not None:
+            symbols.append((float(start), chord))
+    return symbols
 
 
 def seconds_to_quarters(seconds: np.ndarray, times: np.ndarray, tempi: np.ndarray, resolution: int) -> np.ndarray:

@@ -148,7 +148,7 @@ class NamesModel(CharLMModel):
             raise GenappError(f"{param('max_length')} {max_length}: must be longer than the prefix {prefix!r}")
         rng = np.random.default_rng(seed)
         found: dict[str, GeneratedName] = {}
-        for _ in range(MAX_ROUNDS):
+        for _ in range(MAX_ROUNDS if temperature > 0 else 1):  # greedy sampling finds the same name every round
             # twice what is missing, rounded up to a power of two: few batch shapes, few compiles
             batch = min(1 << max(4, (2 * (count - len(found)) - 1).bit_length()), 4096)
             for name in self._sample(batch, rng, temperature, top_k, prefix, max_length):
@@ -157,6 +157,9 @@ class NamesModel(CharLMModel):
                 found[name] = GeneratedName(name, name not in self.known)
                 if len(found) == count:
                     return list(found.values())
+        if temperature == 0:
+            raise GenappError(f"{param('temperature')} 0: the likeliest name is longer than {param('max_length')} "
+                              f"{max_length}{' or in the corpus' if novel else ''}; raise the temperature or the length")
         raise GenappError(
             f"found only {len(found)} of {count} distinct{' new' if novel else ''} names "
             f"in {MAX_ROUNDS} rounds; ask for fewer, or raise {param('temperature')} or {param('max_length')}"

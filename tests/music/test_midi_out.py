@@ -54,3 +54,18 @@ def test_written_file_gets_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_the_chords_travel_in_the_file_and_genapp_reads_them_back(tmp_path):
+    from genapp.music.progression import progression_from_text
+    from genapp.music.reading import read_source
+
+    spans = progression_from_text("D-7 G7(b9) | CΔ7 | N.C. | F#7alt/E").spans(4)
+    path = write_midi(tmp_path / "chords.mid", Arrangement.from_solo(MELODY, spans, 100.0, "4/4", 4.0, 4, swing=2.0,
+                                                                     humanize=1.0, seed=3))
+    texts = [m.text for m in mido.MidiFile(path).tracks[0] if m.type == "text"]
+    assert texts == ["chord: Dm7", "chord: G7(b9)", "chord: Cmaj7", "chord: N.C.", "chord: F#7alt/E"]
+    [piece] = read_source(str(path))
+    assert piece.chord_source == "symbols"
+    assert [c.chord.symbol for c in piece.chords] == ["Dm7", "G7(b9)", "Cmaj7", "F#7alt/E"]
+    assert len(piece.melody) == len(MELODY)  # swung and humanised, every note is read back

@@ -158,3 +158,20 @@ def test_unknown_suffix_and_missing_file(tmp_path):
     expect(tmp_path / "gone.mid", "no such file")
     with pytest.raises(PieceError, match="music21:nope/nothing: no such piece in music21's bundled corpus"):
         read_source("music21:nope/nothing")
+
+
+def test_a_track_that_plays_throughout_wins_over_a_horn_with_a_few_fills(tmp_path):
+    """The course's Metheny file: a French Horn with notes in 38 of 218 bars must not be taken over the Guitar solo."""
+    from midi_files import write as write_midi
+
+    horn = [(bar * 4.0 + beat, 0.5, 79 + beat) for bar in range(0, 218, 6)[:38] for beat in range(3)]
+    guitar = [(bar * 4.0 + i * 0.5, 0.5, 60 + (i * 5 + bar) % 12) for bar in range(218) for i in range(6)]
+    comp = [(bar * 4.0, 4.0, p) for bar in range(218) for p in (48, 52, 55)]
+    path = write_midi(tmp_path / "metheny_like.mid", [
+        {"name": "French Horn", "program": 60, "channel": 0, "notes": horn},
+        {"name": "Guitar", "program": 26, "channel": 1, "notes": guitar},
+        {"name": "Piano", "program": 0, "channel": 2, "notes": comp},
+    ])
+    [piece] = read_source(str(path))
+    assert piece.melody_track.endswith("'Guitar'"), piece.melody_reason
+    assert "of bars" in piece.melody_reason

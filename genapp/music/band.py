@@ -30,6 +30,7 @@ from genapp.music.theory import Chord
 
 BASS_RANGE = (28, 55)  # E1..G3, the double bass's walking range
 COMP_TOP = (55, 67)  # the comping's top note stays within G3..G4, below the melody
+COMP_FLOOR = 48  # C3: the comping keeps above the walking bass's usual register when it can
 RIDE, HIHAT_PEDAL, SNARE, KICK = 51, 44, 38, 36  # General MIDI drum keys (channel 10)
 
 # the comping's notes above the root: guide tones (3rd and 7th, or what stands for them) + a default colour
@@ -69,8 +70,10 @@ def _voicings(pcs: list[int], low: int, high: int) -> list[tuple[int, ...]]:
 def voice(chord: Chord, top: int, previous: tuple[int, ...] | None) -> tuple[int, ...]:
     """The voicing with its top at most ``top`` that moves least from ``previous`` (smooth voice leading)."""
     pcs = [(chord.root + i) % 12 for i in voicing_classes(chord)]
-    for low in (top - 14, top - 20, top - 26):
-        candidates = _voicings(pcs, low, top)
+    # above the bass if possible: with fewer colour tones before reaching lower
+    tries = [(pcs[:k], max(top - 14, COMP_FLOOR)) for k in range(len(pcs), 1, -1)] + [(pcs, top - 20), (pcs, top - 26)]
+    for classes, low in tries:
+        candidates = _voicings(classes, low, top)
         if candidates:
             break
     if previous is None:

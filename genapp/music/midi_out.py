@@ -45,7 +45,20 @@ def _played(notes: list[Note], a: Arrangement, rng: np.random.Generator) -> list
             continue
         velocity = n.velocity + (round(a.humanize * HUMAN_VELOCITY * rng.uniform(-1, 1)) if a.humanize else 0)
         out.append((start, end, n.pitch, velocity))
-    return out
+    return _no_overlap(out)
+
+
+def _no_overlap(notes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """A note ends where the next one of the same pitch begins: one channel cannot sound a pitch twice at once."""
+    notes = sorted(notes)
+    last: dict[int, int] = {}  # pitch -> index of its latest note
+    for i, (start, end, pitch, velocity) in enumerate(notes):
+        j = last.get(pitch)
+        if j is not None and notes[j][1] > start:
+            s0, _, p0, v0 = notes[j]
+            notes[j] = (s0, max(s0 + 1, start), p0, v0)
+        last[pitch] = i
+    return [n for n in notes if n[1] > n[0]]
 
 
 def _track(name: str, channel: int, program: int, notes: list[tuple[int, int, int, int]], velocity: int

@@ -69,3 +69,19 @@ def test_the_chords_travel_in_the_file_and_genapp_reads_them_back(tmp_path):
     assert piece.chord_source == "symbols"
     assert [c.chord.symbol for c in piece.chords] == ["Dm7", "G7(b9)", "Cmaj7", "F#7alt/E"]
     assert len(piece.melody) == len(MELODY)  # swung and humanised, every note is read back
+
+
+def test_a_pitch_never_sounds_twice_at_once_on_a_channel(tmp_path):
+    """Humanised timing may push a note past the next one of the same pitch; it is cut there, never left to cut it."""
+    repeated = [Note(i * 0.25, 0.25, 72) for i in range(16)]
+    path = write_midi(tmp_path / "r.mid", Arrangement.from_solo(repeated, CHORDS, 100.0, "4/4", 4.0, 4, band="none",
+                                                                humanize=1.0, seed=1))
+    sounding, starts = set(), 0
+    for msg in mido.MidiFile(path).tracks[1]:
+        if msg.type == "note_on" and msg.velocity > 0:
+            assert msg.note not in sounding
+            sounding.add(msg.note)
+            starts += 1
+        elif msg.type in ("note_off", "note_on"):
+            sounding.discard(msg.note)
+    assert starts == 16

@@ -30,6 +30,7 @@ from pathlib import Path
 import click
 
 from genapp import config as configs  # cheap: importing genapp does not import Keras
+from genapp.errors import param as param_name
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERRUPTED = 130  # the shell's exit code for a command stopped by Ctrl-C
@@ -167,6 +168,9 @@ def training_options(product: str, corpus_option):
         click.option("--resume", is_flag=True,
                      help="Continue training the model in the output folder: weights, optimizer state, epoch count; "
                           "options left out keep the model's own."),
+        click.option("--init-from", type=OUT_FOLDER,
+                     help="Fine-tune this model (a bundle folder of the same kind, or a shipped model's name) on the "
+                          "corpus: its weights and shape, its vocabulary grown by the corpus's new symbols."),
     ])
 
 
@@ -179,13 +183,17 @@ def _given(no_clip: bool, **options) -> dict:
     return options
 
 
-def _train(product: str, out_dir: Path | None, force: bool, resume: bool, train):
-    """Check the output folder (before Keras), run ``train(out_dir)``, then say how to use the model."""
+def _train(product: str, out_dir: Path | None, force: bool, resume: bool, init_from: Path | None, train):
+    """Check the folders (before Keras), run ``train(out_dir, init_from)``, then say how to use the model."""
     from genapp import targets
 
     out_dir = out_dir or Path(DEFAULT_OUT[product])
+    if resume and init_from is not None:
+        raise click.UsageError("--resume and --init-from exclude each other")
     targets.bundle_target(out_dir, product, replace=force, resume=resume)
-    train(out_dir)
+    if init_from is not None:
+        init_from = targets.model_source(init_from, product, "", f"genapp train-{product} --out DIR", param_name("init_from"))
+    train(out_dir, init_from)
     _say(f"sample from it with: genapp {SAMPLERS[product]} --model {out_dir}")
 
 
@@ -242,7 +250,7 @@ def cli():
     \b
     Train (write a model):   train-names, train-text, train-jazz   --corpus ... --out DIR
     Sample (read a model):   dino-names, write, generate            --model DIR
-    Measure:                 score (names and texts), corpus and stats (music files)
+    Measure:                 score (names and texts), evaluate (jazz models), corpus and stats (music files)
 
     \b
     Examples:
@@ -264,7 +272,7 @@ def cli():
 @training_options("names", click.option(
     "--corpus", type=InputFile(), help="Names list to train on, UTF-8, one per line [default: the shipped corpora/dinos.txt]."))
 @library_errors
-def train_names_command(corpus, out_dir, preset, force, resume, **options):
+def train_names_command(corpus, out_dir, preset, force, resume, init_from, **options):
     """Train a character model on a list of names (one per line).
 
     Shows per-epoch loss, writes the model bundle whenever the validation
@@ -282,12 +290,12 @@ def train_names_command(corpus, out_dir, preset, force, resume, **options):
     given = _given(**options)
     corpus = corpus or paths.default_names_corpus()
 
-    def train(out):
+    def train(out, base):
         from genapp.products.names import train_names  # imports Keras
 
-        train_names(corpus, out, given, preset, _say, replace=force, resume=resume)
+        train_names(corpus, out, given, preset, _say, replace=force, resume=resume, init_from=base)
 
-    _train("names", out_dir, force, resume, train)
+    _train("names", out_dir, force, resume, init_from, train)
 
 
 @cli.command("dino-names", context_settings=CONTEXT, short_help="Invent dinosaur names (or names like your list).")
@@ -334,7 +342,7 @@ def dino_names(count, temperature, top_k, seed, prefix, novel, mark, max_length,
     "--corpus", "corpus_files", multiple=True, type=InputFile(),
     help="UTF-8 text file; repeat for several [default: the Python documentation's help topics]."))
 @library_errors
-def train_text_command(corpus_files, out_dir, preset, force, resume, **options):
+def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, **options):
     """Train a character- or word-level language model on any text.
 
     Streams windows from the corpus (a text of many megabytes is fine), clips
@@ -351,15 +359,15 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, **options):
     """
     given = _given(**options)
 
-    def train(out):
+    def train(out, base):
         from genapp.products.text import train_text  # imports Keras
         from genapp.text.corpus import read_texts
 
         texts = [read_texts(list(corpus_files))] if corpus_files else None
         name = ", ".join(p.name for p in corpus_files)
-        train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume)
+        train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume, init_from=base)
 
-    _train("text", out_dir, force, resume, train)
+    _train("text", out_dir, force, resume, init_from, train)
 
 
 @cli.command("write", context_settings=CONTEXT)
@@ -483,13 +491,45 @@ def stats_command(sources, compare, melody_track):
         click.echo(f"{name}\t{value}" + (f"\t{theirs[i][1]}" if theirs else ""))
 
 
+@cli.command("evaluate", context_settings=CONTEXT, short_help="Score a jazz model on pieces it did not learn from.")
+@click.argument("sources", nargs=-1, required=True, type=MusicSource())
+@_model_option("jazz", "jazz")
+@click.option("--train", "train_sources", multiple=True, type=MusicSource(),
+              help="The corpus the model learned from, for the n-grams [default: the sources its training.json names].")
+@library_errors
+def evaluate_command(sources, model_dir, train_sources):
+    """Nats per value of a jazz model on SOURCES, beside Kneser-Ney n-grams of orders 1-5 fitted on its training pieces.
+
+    Give pieces the model did not learn from: a piece it trained on is named,
+    since its score flatters the model.
+
+    \b
+    Examples:
+      genapp evaluate my_held_out_solos/
+      genapp evaluate --model my_jazz --train my_midi/ other_solos/
+    """
+    model_dir = _model_source(model_dir, "jazz", "jazz")
+    from genapp.products.jazz import JazzModel, evaluate  # imports Keras
+
+    result = evaluate(JazzModel.load(model_dir), list(sources), list(train_sources) or None, _say)
+    for name in result.trained_on:
+        _say(f"note: the model trained on {name}; its score there flatters the model")
+    click.echo(f"model: {result.model_nats:.3f} nats/value on {result.events} values of {result.pieces} pieces"
+               + (f" ({result.unknown} values unknown to the model left out)" if result.unknown else ""))
+    for order, nats in result.ngram_nats.items():
+        click.echo(f"kneser-ney {order}-gram: {nats:.3f} nats/value")
+    best = result.ngram_nats[result.best_order]
+    click.echo(f"model / best n-gram ({result.best_order}-gram) = {result.model_nats / best:.3f} (below 1: the model is "
+               "better)")
+
+
 @cli.command("train-jazz", context_settings=CONTEXT)
 @training_options("jazz", click.option(
     "--corpus", "sources", multiple=True, type=MusicSource(),
     help="MIDI/MusicXML/ABC file, folder, or music21:NAME; repeat for several [default: corpora/jazz]."))
 @click.option("--melody-track", help="Take this track as the melody in every file (name or number).")
 @library_errors
-def train_jazz_command(sources, out_dir, preset, force, resume, melody_track, **options):
+def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melody_track, **options):
     """Train the jazz LSTM on MIDI, MusicXML or ABC files.
 
     Shows per-epoch loss, writes the model bundle whenever the validation
@@ -508,12 +548,13 @@ def train_jazz_command(sources, out_dir, preset, force, resume, melody_track, **
     given = _given(**options)
     corpus = list(sources) or [str(paths.corpora_dir() / "jazz")]
 
-    def train(out):
+    def train(out, base):
         from genapp.products.jazz import train_jazz  # imports Keras
 
-        train_jazz(corpus, out, given, preset, _say, melody_track=melody_track, replace=force, resume=resume)
+        train_jazz(corpus, out, given, preset, _say, melody_track=melody_track, replace=force, resume=resume,
+                   init_from=base)
 
-    _train("jazz", out_dir, force, resume, train)
+    _train("jazz", out_dir, force, resume, init_from, train)
 
 
 OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .mxl (notation)"

@@ -88,8 +88,19 @@ class TrainSettings:
 # ---- the models' arguments, saved in each bundle ------------------------------------------------
 
 
+class Saved:
+    """A model's arguments as config.json holds them; ``from_json`` refuses an argument the class lacks."""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict):
+        return from_json(cls, data)
+
+
 @dataclass(frozen=True)
-class CharLMConfig:
+class CharLMConfig(Saved):
     """The character (or token) model: one-hot -> ``layers`` recurrent ``cell`` layers of ``units`` -> softmax."""
 
     vocab_size: int  # from the data
@@ -109,12 +120,6 @@ class CharLMConfig:
         deeper = (self.layers - 1) * recurrent_weights(self.cell, self.units, self.units)
         return first + deeper + self.units * self.vocab_size + self.vocab_size
 
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> CharLMConfig:
-        return from_json(cls, data)
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ class TextConfig:
 
 
 @dataclass(frozen=True)
-class JazzConfig:
+class JazzConfig(Saved):
     """The jazz LSTM: one shared LSTM of ``units`` and a softmax over ``n_values``, unrolled over ``tx`` steps."""
 
     n_values: int  # vocabulary size, PAD included; from the data
@@ -149,12 +154,6 @@ class JazzConfig:
         """How many weights the shared layers have: the LSTM and the softmax Dense."""
         return recurrent_weights("lstm", self.n_values, self.units) + self.units * self.n_values + self.n_values
 
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> JazzConfig:
-        return from_json(cls, data)
 
 
 # ---- what each product's training takes -----------------------------------------------------------
@@ -165,7 +164,7 @@ class NamesOptions:
     units: int = option(128, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
     validation: float = option(0.1, "Share of the names held out to measure the model (those with the smallest "
-                                    "CRC-32; at least one).", share=True)
+                                    "CRC-32; at least one; 0: none).", share=True)
     settings: TrainSettings = TrainSettings(learning_rate=0.01)
 
     SHAPE = ("cell", "units", "layers")  # what a resumed model keeps
@@ -180,7 +179,8 @@ class TextOptions:
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
     vocab_size: int = option(5000, "Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer "
                                    "words become <unk>.")
-    validation: float = option(0.1, "Share of the corpus (its end) held out to measure the model.", share=True)
+    validation: float = option(0.1, "Share of the corpus (its end) held out to measure the model (0: none).",
+                               share=True)
     settings: TrainSettings = TrainSettings(epochs=30, batch_size=64, learning_rate=0.005, clipvalue=5.0, patience=3)
 
     SHAPE = ("cell", "units", "layers", "level", "tx")

@@ -1,6 +1,13 @@
-"""Fit a sequence model: Adam, gradient clipping, validation, best weights kept on disk, early stop, Ctrl-C.
+"""Train any genapp model: the one training path, and the fit under it.
 
-Shared by every genapp model.  Progress goes through a callback that prints
+``train_bundle(recipe, out_dir, ...)`` is how every product trains: a product
+supplies a ``Recipe`` (read its corpus, build a vocabulary, make the model
+arguments, cut batches, build the Keras graphs) and gets options resolved
+from ``genapp.config``, seeding, compiling, ``fit``, the bundle written at
+every improvement, resume and fine-tuning (``init_from``), and the load.
+
+``fit`` is Adam, gradient clipping, validation, best weights kept on disk,
+early stop and Ctrl-C; shared by every genapp model.  Progress goes through a callback that prints
 one line per epoch to stderr, so stdout stays clean for names and text.
 
 Progress is never lost (``fit``):
@@ -384,7 +391,8 @@ class Recipe:
 
 
 def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name: str = "default",
-                 say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False):
+                 say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False,
+                 init_from=None):
     """Train a product's model and write its bundle to ``out_dir``; returns the loaded model.
 
     corpus -> vocabulary -> model arguments -> batches -> seed -> graphs ->
@@ -394,21 +402,33 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
     over the resumed bundle's, over the preset's.  ``out_dir`` must be new or
     empty, or (with ``replace``) a bundle of this kind; ``resume`` continues
     the bundle there: weights, optimizer state, epoch count, settings, shape.
+    ``init_from``: a bundle of this kind to fine-tune: a new training run (its
+    own epochs, a fresh optimizer) that starts from its weights, with its
+    shape, and its vocabulary extended by the corpus's new symbols.
     """
     from genapp import config as configs
     from genapp.data.vocab import never_seen
     from genapp.targets import bundle_target
 
+    if resume and init_from is not None:
+        raise GenappError(f"{param('resume')} and {param('init_from')} exclude each other")
     bundle_target(out_dir, recipe.kind, replace=replace, resume=resume)
     previous = recipe.loaded.load(out_dir) if resume else None
+    base = recipe.loaded.load(init_from) if init_from is not None else None
+    shaped = previous or base
     options = configs.resolve(
         configs.preset(recipe.kind, preset_name), given or {},
-        saved_model=previous.bundle.config if previous else None,
+        saved_model=shaped.bundle.config if shaped else None,
         saved_settings=previous.bundle.training.get("settings") if previous else None,
-        where=f"in {out_dir}",
+        where=f"in {out_dir if previous else init_from}",
     )
     corpus = recipe.read(options)
-    if previous is not None:
+    if base is not None:
+        vocab = base.vocab.extended(corpus.symbols if corpus.symbols is not None else ())
+        args = recipe.model_args(vocab, options)
+        if say and vocab.size > base.vocab.size:
+            say(f"fine-tuning {init_from}: its vocabulary grows by {vocab.size - base.vocab.size} new symbols")
+    elif previous is not None:
         unknown = previous.vocab.unknown(corpus.symbols) if corpus.symbols is not None else []
         if unknown:
             raise GenappError(f"{param('resume')}: the corpus has {never_seen(unknown, previous.SYMBOLS)} in "
@@ -423,6 +443,8 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
     model, trainee, loss = recipe.graphs(args, options)
     if previous is not None:
         model.set_weights(previous.bundle.model.get_weights())
+    if base is not None:
+        transfer_weights(base.bundle.model, model)
     compile_model(trainee, settings, loss=loss)
     same_data = previous is not None and previous.bundle.training.get("corpus_sha256") == corpus.digest
     start = resume_from(previous.bundle, out_dir, same_data, settings.epochs) if previous else Resume()
@@ -430,6 +452,9 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
         resuming = f"; resuming after epoch {previous.bundle.training.get('best_epoch')}" if previous else ""
         say(f"training {batches.summary}; backend {keras.backend.backend()}{resuming}")
     facts = {**corpus.facts, "corpus_sha256": corpus.digest, **batches.facts}
+    if base is not None:
+        facts["fine_tuned_from"] = {"corpus": base.bundle.training.get("corpus"),
+                                    "corpus_sha256": base.bundle.training.get("corpus_sha256")}
     result = train_and_save(
         out_dir=out_dir, kind=recipe.kind, model=model, vocab=vocab, config=args, facts=facts, train=batches.train,
         val=batches.val, settings=settings, trainee=trainee, say=say,
@@ -438,6 +463,23 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
     if say:
         say(outcome(result, out_dir, batches.symbols_per_val_seq, recipe.symbol))
     return recipe.loaded.load(out_dir)
+
+
+def transfer_weights(source: keras.Model, target: keras.Model) -> None:
+    """Copy a trained model's weights into the same architecture with a larger vocabulary.
+
+    The vocabulary only grows at its end (``Vocabulary.extended``), so on
+    every axis that grew the old weights fill the leading slice; the new
+    symbols' rows and columns keep their fresh initialisation.
+    """
+    weights = []
+    for old, new in zip(source.get_weights(), target.get_weights()):
+        if old.ndim != new.ndim or any(o > n for o, n in zip(old.shape, new.shape)):
+            raise ValueError(f"expected weights no larger than {new.shape}, got {old.shape}")
+        new = new.copy()
+        new[tuple(slice(0, o) for o in old.shape)] = old
+        weights.append(new)
+    target.set_weights(weights)
 
 
 def outcome(result: TrainResult, out_dir, per_seq: float | None, symbol: str) -> str:

@@ -75,6 +75,11 @@ class Vocabulary:
         """Indices -> symbols (the inverse of ``encode``)."""
         return [self.symbols[i] for i in indices]
 
+    def extended(self, symbols: Iterable[str]) -> "Vocabulary":
+        """This vocabulary with the symbols it lacks appended in code-point order: every old index stays."""
+        new = sorted(set(symbols) - set(self.symbols))
+        return Vocabulary(self.symbols + tuple(new), self.specials)
+
     def to_json(self) -> dict:
         return {"symbols": list(self.symbols), "specials": list(self.specials)}
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from genapp.errors import GenappError
 from genapp.music import harmony
+from genapp.music import timing
 from genapp.music.melody import Track, choose_melody, skyline
 from genapp.music import limits
 from genapp.music.piece import Note, Piece, PieceError
@@ -66,8 +67,9 @@ def read_source(source: str, melody_track: str | None = None, backing: bool = Fa
 
 
 def assemble(name: str, tracks: list[Track], measure_length: float, time_signature: str, tempo: float,
-             symbols: list[tuple[float, Chord]], melody_track: str | None, notes: list[str], backing: bool = False) -> Piece:
-    """Tracks -> Piece: choose the melody, flatten it, find the harmony."""
+             symbols: list[tuple[float, Chord]], melody_track: str | None, notes: list[str], backing: bool = False,
+             performed: bool = False) -> Piece:
+    """Tracks -> Piece: choose the melody, flatten it (a performed one legato: tiny gaps joined), find the harmony."""
     if not any(t.notes for t in tracks):
         raise PieceError(name, "has no notes")
     if all(t.is_drum for t in tracks if t.notes):
@@ -77,6 +79,8 @@ def assemble(name: str, tracks: list[Track], measure_length: float, time_signatu
     except GenappError as e:
         raise PieceError(name, str(e)) from None
     melody = skyline(lead.notes)
+    if performed:
+        melody = timing.fold_gaps(melody)
     end = max(n.end for t in tracks for n in t.notes)
     measures = max(1, math.ceil(end / measure_length - 1e-9))
     if measures > MAX_MEASURES:
@@ -136,8 +140,27 @@ def _read_midi(path: Path, melody_track: str | None, backing: bool = False) -> P
         end = seconds_to_quarters(np.array([n.end for n in kept]), times, tempi, pm.resolution)  # (k,)
         track_notes = [Note(float(s), float(e - s), n.pitch) for n, s, e in zip(kept, start, end)]
         tracks.append(Track(i, label, None if inst.is_drum else inst.program, inst.is_drum, track_notes))
+    tracks = _on_grid(tracks, notes)
     symbols = _chord_texts(pm, times, tempi, notes)
-    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, symbols, melody_track, notes, backing)
+    return assemble(name, tracks, num * 4 / den, f"{num}/{den}", tempo, symbols, melody_track, notes, backing,
+                    performed=True)
+
+
+def _on_grid(tracks: list[Track], notes: list[str]) -> list[Track]:
+    """Every pitched track's notes on the piece's grid (``genapp.music.timing``), said in ``notes`` when anything moved."""
+    pitched = [n for t in tracks if not t.is_drum for n in t.notes]
+    if not pitched:
+        return tracks
+    grid = timing.choose_grid(np.array([n.start for n in pitched]))
+    moved = [Track(t.index, t.name, t.program, t.is_drum, t.notes if t.is_drum else timing.quantise(t.notes, grid.step))
+             for t in tracks]
+    if any(a != b for t, q in zip(tracks, moved) for a, b in zip(t.notes, q.notes)):
+        if grid.fits:
+            notes.append(f"timing: put on {grid.name} ({grid.fit:.0%} of onsets were within 1/24 beat of it)")
+        else:
+            notes.append(f"timing fits no grid: only {grid.fit:.0%} of onsets are near {grid.name} (chance: "
+                         f"{grid.chance:.0%}); read on it anyway (rubato or free time?)")
+    return moved
 
 
 CHORD_TEXT = "chord: "  # genapp.music.midi_out writes each chord symbol as a text event "chord: Dm7"

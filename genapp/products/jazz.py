@@ -7,7 +7,9 @@ nothing of the CLI.  What is the jazz product's own:
                         -> windows of Tx values split by piece (``music.dataset``) -> fused or unrolled graph
     JazzModel           sample values one at a time, banning those no pitch could realise over the
                         chord, until the bars are full -> decode to notes (``music.grammar.decode``)
-    takes(...)          solo -> arrangement over the chords (``music.arrangement``) -> files (``music.outputs``)
+    takes(...)          solo -> arrangement with its band (``music.arrangement``, ``music.band``) -> files
+                        (``music.outputs``)
+    corpus_report(...)  what genapp makes of music files, line by line (``genapp corpus``)
 
 Chord progressions come from ``music.progression``.
 """
@@ -132,10 +134,10 @@ def _arrays(w: np.ndarray, cfg: JazzConfig, graph: str):
 
 def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: str = "default",
                say: Callable[[str], None] | None = None, *, melody_track: str | None = None,
-               replace: bool = False, resume: bool = False) -> JazzModel:
+               replace: bool = False, resume: bool = False, init_from=None) -> JazzModel:
     """Train on the pieces of ``sources`` and write a jazz bundle (see ``training.train_bundle``)."""
     return train_bundle(JazzRecipe(sources, melody_track, say), out_dir, given, preset, say,
-                        replace=replace, resume=resume)
+                        replace=replace, resume=resume, init_from=init_from)
 
 
 # ---- generation ------------------------------------------------------------------------------
@@ -325,3 +327,76 @@ def corpus_report(sources: list[str], melody_track: str | None = None, use_cache
         yield f"skipped {s.source}: {s.reason}"
     yield (f"total: {len(corpus.pieces)} pieces ({corpus.from_cache} sources from cache), {len(corpus.skipped)} "
            f"skipped, {sum(len(v) for v in sequences)} values, vocabulary of {build_vocab(sequences).size - 1} values")
+
+
+@dataclass
+class Evaluation:
+    """Nats per value on held-out pieces: the model's and Kneser-Ney n-grams' on the very same events."""
+
+    pieces: int
+    events: int  # values scored (known to the model)
+    unknown: int  # values of the test pieces the model's vocabulary lacks, left out of every score
+    model_nats: float  # per event
+    ngram_nats: dict[int, float]  # order -> per event
+    trained_on: list[str]  # test pieces whose values the model trained on (their scores flatter it)
+
+    @property
+    def best_order(self) -> int:
+        return min(self.ngram_nats, key=self.ngram_nats.get)
+
+
+def _training_sources(bundle) -> list[str]:
+    """The sources a bundle's training.json names, found from here or (for the shipped corpus) inside genapp."""
+    found = []
+    for source in bundle.training.get("sources", []):
+        if not isinstance(source, str):
+            continue
+        candidates = [source, str(paths.corpora_dir() / source.split("corpora/", 1)[1])] if "corpora/" in source \
+            else [source]
+        path = next((c for c in candidates if c.startswith("music21:") or Path(c).exists()), None)
+        if path is None:
+            raise GenappError(f"the corpus the model in {bundle.path} learned from ({source}) is not here; give it "
+                              f"with {param('train_sources')}")
+        found.append(path)
+    if not found:
+        raise GenappError(f"the model in {bundle.path} does not say what it learned from; give it with "
+                          f"{param('train_sources')}")
+    return found
+
+
+def evaluate(model: JazzModel, sources: list[str], train_sources: list[str] | None = None,
+             say: Callable[[str], None] | None = None, orders: tuple[int, ...] = (1, 2, 3, 4, 5)) -> Evaluation:
+    """Score the pieces of ``sources`` with the model and with Kneser-Ney n-grams fitted on its training pieces.
+
+    The model reads each piece in windows of Tx values from zero states, as it
+    was trained and validated; the n-grams read the whole piece.  Values the
+    model never saw are left out of both scores (the model cannot give them a
+    probability) and counted.
+    """
+    from genapp.data.ngram import KneserNey
+
+    train = [piece_values(p) for p in load_corpus(train_sources or _training_sources(model.bundle), say=say).pieces]
+    test = [(p.name, piece_values(p)) for p in load_corpus(sources, say=say).pieces]
+    seen = {sha256_json(seq) for seq in train}
+    trained_on = [name for name, seq in test if sha256_json(seq) in seen]
+    known = set(model.vocab.symbols[1:])
+    total, events, unknown = 0.0, 0, 0
+    tx, n_values = model.config.tx, model.config.n_values
+    zeros = np.zeros((1, model.config.units), np.float32)
+    for _, seq in test:
+        ids = np.array([model.vocab.index(v) if v in known else PAD_INDEX for v in seq], np.int32)  # unknown -> zero input
+        unknown += int((ids == PAD_INDEX).sum())
+        for start in range(0, len(ids), tx):
+            y = ids[None, start : start + tx]  # (1, T)
+            probs = np.asarray(model.bundle.model([one_hot(shift_right(y), n_values), zeros, zeros], training=False))
+            picked = np.take_along_axis(probs[0], y[0][:, None], axis=-1)[:, 0]  # (T,)
+            mask = y[0] != PAD_INDEX
+            total -= float(np.log(np.maximum(picked[mask], 1e-300)).sum())
+            events += int(mask.sum())
+    if events == 0:
+        raise GenappError(f"{param('sources')}: no value of these pieces is known to the model; nothing to score")
+    ngrams = {}
+    for order in orders:
+        nats, counted = KneserNey(train, order, n_values - 1).nats([seq for _, seq in test], keep=known.__contains__)
+        ngrams[order] = nats / counted
+    return Evaluation(len(test), events, unknown, total / events, ngrams, trained_on)

@@ -101,10 +101,11 @@ class NamesRecipe(Recipe):
 
 
 def train_names(corpus: Path, out_dir: Path, given: dict | None = None, preset: str = "default",
-                say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False
-                ) -> NamesModel:
+                say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False,
+                init_from=None) -> NamesModel:
     """Train on a names list (one per line) and write a names bundle to ``out_dir`` (see ``training.train_bundle``)."""
-    return train_bundle(NamesRecipe(corpus), out_dir, given, preset, say, replace=replace, resume=resume)
+    return train_bundle(NamesRecipe(corpus), out_dir, given, preset, say, replace=replace, resume=resume,
+                        init_from=init_from)
 
 
 class NamesModel(CharLMModel):

@@ -80,3 +80,33 @@ def test_generated_values_are_always_realisable(model):
     for seed in range(5):
         solo = model.solo(prog, 8, temperature=1.5, seed=seed)
         assert solo.decoded.violations == 0
+
+
+def test_evaluate_scores_held_out_pieces_beside_kneser_ney(jazz_bundle, jazz_corpus):
+    import math
+
+    from genapp import paths
+    from genapp.products.jazz import evaluate
+
+    model = JazzModel.load(jazz_bundle)
+    held_out = str(paths.corpora_dir() / "jazz" / "blues_for_keras.abc")
+    result = evaluate(model, [held_out])  # the n-grams learn from the sources the bundle names
+    assert result.pieces == 1 and result.events > 20 and result.trained_on == []
+    assert set(result.ngram_nats) == {1, 2, 3, 4, 5} and all(math.isfinite(v) for v in result.ngram_nats.values())
+    assert result.unknown > 0  # the tiny corpus does not cover a real tune's values, and says so
+    assert 0 < result.model_nats < 20
+    again = evaluate(model, [str(jazz_corpus / "blues.abc")], [str(jazz_corpus)])
+    assert again.trained_on == [str(jazz_corpus / "blues.abc")]
+    assert again.ngram_nats[5] < result.ngram_nats[5]  # a memorised piece is easy for the n-gram
+
+
+def test_evaluate_command(jazz_bundle, jazz_corpus, tmp_path):
+    from run_cli import one_line_error, run
+
+    result = run("evaluate", "--model", jazz_bundle, "--train", jazz_corpus, jazz_corpus / "one.mid")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("model: ") and lines[1].startswith("kneser-ney 1-gram: ") and len(lines) == 7
+    assert "the model trained on" in result.stderr
+    line = one_line_error(run("evaluate", "--model", tmp_path / "none", jazz_corpus))
+    assert line.startswith(f"Error: --model {tmp_path / 'none'}: no such model folder")

@@ -615,7 +615,8 @@ def generate_command(outs, force, model_dir, chords, time_signature, backing, ba
 
     if chords and backing:
         raise click.UsageError("--chords and --backing exclude each other")
-    if choruses and bars != configs.SAMPLING["jazz"].bars:
+    bars_given = click.get_current_context().get_parameter_source("bars") == click.core.ParameterSource.COMMANDLINE
+    if choruses and bars_given:
         raise click.UsageError("--choruses and --bars exclude each other")
     outs = list(outs) or [Path("solo.mid")]
     for out in outs:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genapp.errors import GenappError, param
+from genapp.errors import GenappError
 
 NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 

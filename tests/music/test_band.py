@@ -164,3 +164,10 @@ def test_the_trio_is_heard_in_the_audio(tmp_path):
         shares[band] = (power[(freq > 30) & (freq < 150)].sum() / power.sum(), power[freq > 5000].sum() / power.sum())
     assert shares["trio"][0] > 10 * shares["none"][0]  # the bass
     assert shares["trio"][1] > shares["none"][1]  # the cymbals
+
+
+def test_choruses_repeat_the_progression_and_exclude_bars(tmp_path, jazz_bundle):
+    path = generate(tmp_path, jazz_bundle, "--chords", "Dm7 G7 | Cmaj7", "--choruses", 3, name="ch.mid")
+    assert sum(m.time for m in mido.MidiFile(path).tracks[0]) == 3 * 2 * 4 * TICKS  # 3 choruses of 2 bars
+    result = run("generate", "--model", jazz_bundle, "--bars", 16, "--choruses", 2, "--out", tmp_path / "x.mid")
+    assert result.exit_code == 2 and "--choruses and --bars exclude each other" in result.stderr

@@ -36,11 +36,11 @@ def main() -> None:
             seconds = time.perf_counter() - t
             result = evaluate(model, held, train)
             best_gram = result.ngram_nats[result.best_order], result.best_order
-            rows.append([rate, model.bundle.training["epochs_run"], result.model_nats, result.model_nats / best_gram[0],
+            rows.append([rate, model.bundle.training["best_epoch"], result.model_nats, result.model_nats / best_gram[0],
                          seconds])
     body = (f"Trained on {len(train)} sources, held out {', '.join(_base(h) for h in held)}; early stopping on the "
             f"model's own validation piece among the training sources (the held-out pieces are never seen).\n\n"
-            f"{table(['learning rate', 'epochs', 'held-out nats/value', 'model / best KN n-gram', 'train (s)'], rows)}"
+            f"{table(['learning rate', 'best epoch (own validation)', 'held-out nats/value', 'model / best KN', 'train (s)'], rows)}"
             f"\n\nBest Kneser-Ney n-gram on the same events: order {best_gram[1]}, {best_gram[0]:.3f} nats/value.\n")
     record("jazz_sweep", "Jazz model: learning rate against held-out pieces", body)
 

@@ -19,8 +19,8 @@ def test_every_command_has_help_with_examples(args):
 
 
 def test_the_commands_are_the_documented_ones():
-    assert _commands() == ["corpus", "dino-names", "generate", "render", "score", "stats", "train-jazz", "train-names",
-                           "train-text", "write"]
+    assert _commands() == ["corpus", "dino-names", "evaluate", "generate", "render", "score", "stats", "train-jazz",
+                           "train-names", "train-text", "write"]
 
 
 def test_prints_count_names_one_per_line_capitalised(tiny_bundle):

@@ -59,10 +59,34 @@ def render_wav(midi: bytes, soundfont: bytes, what: str = param("soundfont")) ->
         raise GenappError(f"{what}: the synthesizer could not render with this SoundFont ({first})") from None
 
 
+PEAK = 10 ** (-1 / 20)  # the written WAV's loudest sample: -1 dBFS
+
+
+def normalise(audio: bytes, peak: float = PEAK) -> bytes:
+    """16-bit WAV bytes with their loudest sample at ``peak`` (of full scale); silence stays silence.
+
+    The General MIDI SoundFont renders a band at about -16 dBFS peak, too quiet
+    to play next to other music; a single gain keeps the mix as rendered.
+    """
+    import numpy as np
+
+    with wave.open(io.BytesIO(audio)) as w:
+        params, frames = w.getparams(), np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    loudest = int(np.abs(frames.astype(np.int32)).max()) if frames.size else 0
+    if params.sampwidth != 2 or loudest == 0:
+        return audio
+    scaled = np.clip(np.round(frames * (peak * 32767 / loudest)), -32768, 32767).astype(np.int16)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setparams(params)
+        w.writeframes(scaled.tobytes())
+    return out.getvalue()
+
+
 def write_wav(path: Path, midi: bytes, soundfont: bytes) -> float:
-    """Render and write atomically (the folder must exist); return the audio's length in seconds."""
+    """Render, bring the peak to -1 dBFS and write atomically (the folder must exist); return the length in seconds."""
     path = Path(path)
-    audio = render_wav(midi, soundfont)
+    audio = normalise(render_wav(midi, soundfont))
     with atomic_path(path, suffix=".wav") as tmp:
         tmp.write_bytes(audio)
     with wave.open(io.BytesIO(audio)) as w:

@@ -49,6 +49,7 @@ def test_wav_has_the_length_level_and_format_of_the_solo(tmp_path):
     rms = np.sqrt((x ** 2).mean())
     assert rms > 0.005, "not silent"
     assert np.abs(x).max() < 32767 / 32768, "not clipped"
+    assert 20 * np.log10(np.abs(x).max()) == pytest.approx(-1.0, abs=0.1), "the peak at -1 dBFS"
     start = x[: rate // 20]  # the first 50 ms: the first note is on the downbeat
     assert np.sqrt((start ** 2).mean()) > 0.001, "no silence at the start"
     assert os.listdir(tmp_path) == ["solo.wav"]

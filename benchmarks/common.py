@@ -64,3 +64,15 @@ def record(name: str, title: str, body: str) -> None:
     pattern = re.compile(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", re.S)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def jazz_split(fraction: float) -> tuple[list[str], list[str], str]:
+    """(training sources, held-out sources, the held-out names) of the shipped jazz corpus, split by piece as genapp does."""
+    from genapp import paths
+    from genapp.data.split import split_by_hash
+    from genapp.music.corpus import expand
+    from genapp.music.dataset import _base
+
+    sources, _ = expand([str(paths.corpora_dir() / "jazz")])
+    train, held = split_by_hash(sources, fraction, key=_base)
+    return train, held, ", ".join(_base(h) for h in held)

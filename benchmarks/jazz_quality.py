@@ -9,25 +9,21 @@ Run: ``python benchmarks/jazz_quality.py`` (records the "jazz_quality" section o
 
 from __future__ import annotations
 
-from common import record, table
+from common import jazz_split, record, table
 
 from genapp import paths
 from genapp.config import preset
-from genapp.data.split import split_by_hash
-from genapp.music.corpus import expand
-from genapp.music.dataset import _base
 from genapp.products.jazz import JazzModel, evaluate
 
 
 def main() -> None:
-    sources, _ = expand([str(paths.corpora_dir() / "jazz")])
-    train, held = split_by_hash(sources, preset("jazz").validation, key=_base)
+    train, held, names = jazz_split(preset("jazz").validation)
     model = JazzModel.load(paths.models_dir() / "jazz")
     result = evaluate(model, held, train)
     best = result.ngram_nats[result.best_order]
     rows = [["shipped jazz model (classic grammar, n_a 64, Tx 30)", result.model_nats]]
     rows += [[f"Kneser-Ney {k}-gram", v] for k, v in result.ngram_nats.items()]
-    body = (f"Held out: {', '.join(_base(h) for h in held)} ({result.events} values; {result.unknown} values the model "
+    body = (f"Held out: {names} ({result.events} values; {result.unknown} values the model "
             f"never saw left out of every score). Trained on the other {len(train)} sources.\n\n"
             f"{table(['model', 'held-out nats/value'], rows)}\n\n"
             f"Model / best n-gram ({result.best_order}-gram) = **{result.model_nats / best:.3f}** (issue #11's target: "

@@ -13,12 +13,8 @@ from __future__ import annotations
 import tempfile
 import time
 
-from common import record, table
+from common import jazz_split, record, table
 
-from genapp import paths
-from genapp.data.split import split_by_hash
-from genapp.music.corpus import expand
-from genapp.music.dataset import _base
 from genapp.products.jazz import evaluate, train_jazz
 
 RATES = (0.01, 0.003, 0.001)
@@ -26,8 +22,7 @@ HELD = 0.25
 
 
 def main() -> None:
-    sources, _ = expand([str(paths.corpora_dir() / "jazz")])
-    train, held = split_by_hash(sources, HELD, key=_base)
+    train, held, names = jazz_split(HELD)
     rows, best_gram = [], (0.0, 0)
     with tempfile.TemporaryDirectory() as tmp:
         for rate in RATES:
@@ -38,7 +33,7 @@ def main() -> None:
             best_gram = result.ngram_nats[result.best_order], result.best_order
             rows.append([rate, model.bundle.training["best_epoch"], result.model_nats, result.model_nats / best_gram[0],
                          seconds])
-    body = (f"Trained on {len(train)} sources, held out {', '.join(_base(h) for h in held)}; early stopping on the "
+    body = (f"Trained on {len(train)} sources, held out {names}; early stopping on the "
             f"model's own validation piece among the training sources (the held-out pieces are never seen).\n\n"
             f"{table(['learning rate', 'best epoch (own validation)', 'held-out nats/value', 'model / best KN', 'train (s)'], rows)}"
             f"\n\nBest Kneser-Ney n-gram on the same events: order {best_gram[1]}, {best_gram[0]:.3f} nats/value.\n")

@@ -284,6 +284,7 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
     Examples:
       genapp train-names --corpus my_names.txt --out my_model --cell gru
       genapp train-names --corpus my_names.txt --out my_model --resume --epochs 120
+      genapp train-names --corpus roman_emperors.txt --init-from dinos --out emperors --preset tiny
     """
     from genapp import paths
 
@@ -542,6 +543,7 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
       genapp train-jazz
       genapp train-jazz --corpus my_midi/ --out my_jazz --epochs 50
       genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
+      genapp train-jazz --corpus my_few_solos/ --init-from jazz --out mine
     """
     from genapp import paths
 

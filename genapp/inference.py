@@ -2,7 +2,6 @@
 
     Product.load(path)      bundle on disk -> checked -> Keras model -> typed config -> stepper
     model.sample(...)       genapp.sampling.sample_sequence over the model's stepper
-    model.check_known(...)  GenappError for symbols outside the vocabulary, in one wording
 
 A product's model class names its bundle ``KIND`` and says how to build its
 Keras model from the saved arguments (``build``), how to read those
@@ -19,8 +18,7 @@ import keras
 import numpy as np
 
 from genapp import bundle as bundles
-from genapp.data.vocab import Vocabulary, never_seen
-from genapp.errors import GenappError
+from genapp.data.vocab import Vocabulary
 from genapp.sampling import sample_sequence
 
 
@@ -57,12 +55,6 @@ class LoadedModel:
         raise NotImplementedError
 
     # ---- shared ------------------------------------------------------------------------------
-
-    def check_known(self, symbols: Sequence[str], what: str) -> None:
-        """GenappError ``what: N characters the model never saw (...)`` when ``symbols`` has any."""
-        unknown = self.vocab.unknown(symbols)
-        if unknown:
-            raise GenappError(f"{what}: {never_seen(unknown, self.SYMBOLS)}")
 
     def sample(self, rng: np.random.Generator, banned: Callable[[int], Sequence[int]], *, batch: int = 1,
                primer: Sequence[int] = (), temperature: float = 1.0, top_k: int | None = None) -> Iterator[np.ndarray]:

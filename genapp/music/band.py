@@ -19,6 +19,7 @@ stay on the beat grid as jazz is written.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -82,9 +83,10 @@ def voice(chord: Chord, top: int, previous: tuple[int, ...] | None) -> tuple[int
     return min(candidates, key=lambda v: (sum(min(abs(p - q) for q in previous) for p in v) + abs(sum(v) / len(v) - center)))
 
 
-def _melody_floor(melody: list[Note], start: float, end: float, default: int) -> int:
-    """The lowest melody pitch sounding in [start, end), or ``default`` when none does."""
-    pitches = [n.pitch for n in melody if n.start < end and n.end > start]
+def _melody_floor(melody: list[Note], starts: list[float], start: float, end: float, default: int) -> int:
+    """The lowest pitch of the melody (one voice, sorted; ``starts`` its onsets) sounding in [start, end), else ``default``."""
+    first = max(0, bisect.bisect_left(starts, start) - 1)  # a note begun before ``start`` may still sound
+    pitches = [n.pitch for n in melody[first : bisect.bisect_left(starts, end)] if n.end > start]
     return min(pitches) if pitches else default
 
 
@@ -92,11 +94,13 @@ def comping(chords: list[ChordSpan], melody: list[Note], measure_length: float, 
     """The comping's notes: each chord voiced below the melody that sounds over it, struck in a jazz rhythm."""
     notes, previous, top = [], None, COMP_TOP[1]
     bar_patterns: dict[int, list] = {}
+    melody = sorted(melody, key=lambda n: n.start)
+    starts = [n.start for n in melody]
     for span in chords:
         if span.silent:
             previous = None
             continue
-        top = int(np.clip(_melody_floor(melody, span.start, span.end, top + 1) - 1, *COMP_TOP))
+        top = int(np.clip(_melody_floor(melody, starts, span.start, span.end, top + 1) - 1, *COMP_TOP))
         chord_voicing = voice(span.chord, top, previous)
         previous = chord_voicing
         for start, length, accent in _hits(span, measure_length, rng, bar_patterns):

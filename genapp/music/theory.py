@@ -94,11 +94,6 @@ class Chord:
         return self.root_name + self.quality + extra + bass
 
     @property
-    def base(self) -> "Chord":
-        """The chord without tensions, slash bass or spelling: what the jazz grammar's chord tones are."""
-        return Chord(self.root, self.quality)
-
-    @property
     def pitch_classes(self) -> frozenset[int]:
         return frozenset((self.root + i) % 12 for i in QUALITIES[self.quality])
 

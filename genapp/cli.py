@@ -499,7 +499,10 @@ def stats_command(sources, compare, melody_track):
               help="The corpus the model learned from, for the n-grams [default: the sources its training.json names].")
 @library_errors
 def evaluate_command(sources, model_dir, train_sources):
-    """Nats per value of a jazz model on SOURCES, beside Kneser-Ney n-grams of orders 1-5 fitted on its training pieces.
+    """Nats per note event of a jazz model on SOURCES, beside Kneser-Ney n-grams of orders 1-5 fitted on its training pieces.
+
+    Both score the same events: notes and rests in the model's representation
+    (a classic model's values).
 
     Give pieces the model did not learn from: a piece it trained on is named,
     since its score flatters the model.
@@ -515,10 +518,11 @@ def evaluate_command(sources, model_dir, train_sources):
     result = evaluate(JazzModel.load(model_dir), list(sources), list(train_sources) or None, _say)
     for name in result.trained_on:
         _say(f"note: the model trained on {name}; its score there flatters the model")
-    click.echo(f"model: {result.model_nats:.3f} nats/value on {result.events} values of {result.pieces} pieces"
-               + (f" ({result.unknown} values unknown to the model left out)" if result.unknown else ""))
+    what = result.symbol
+    click.echo(f"model: {result.model_nats:.3f} nats/{what} on {result.events} {what}s of {result.pieces} pieces"
+               + (f" ({result.unknown} {what}s unknown to the model left out)" if result.unknown else ""))
     for order, nats in result.ngram_nats.items():
-        click.echo(f"kneser-ney {order}-gram: {nats:.3f} nats/value")
+        click.echo(f"kneser-ney {order}-gram: {nats:.3f} nats/{what}")
     best = result.ngram_nats[result.best_order]
     click.echo(f"model / best n-gram ({result.best_order}-gram) = {result.model_nats / best:.3f} (below 1: the model is "
                "better)")

@@ -38,6 +38,7 @@ from genapp.text.corpus import MAX_NAME_LENGTH
 CELLS = ("rnn", "gru", "lstm")
 LEVELS = ("char", "word")
 GRAPHS = ("fused", "unrolled")
+REPRESENTATIONS = ("improv", "classic")
 BANDS = ("none", "comp", "trio")
 MAX_TX = 10_000  # the jazz model's unrolled graph has one output per step
 
@@ -143,9 +144,12 @@ class JazzConfig(Saved):
     n_values: int  # vocabulary size, PAD included; from the data
     units: int  # n_a
     tx: int  # training window length
+    representation: str = "classic"  # the grammar of ``music.grammar`` (bundles before 0.3 do not say)
 
     def __post_init__(self) -> None:
         require_positive_ints(self, "n_values", "units", "tx")
+        if self.representation != "classic":
+            raise ValueError(f"expected representation 'classic', got {self.representation!r}")
         require_weights_at_most(self.weights(), "a jazz model")
         if self.tx > MAX_TX:
             raise ValueError(f"expected tx to be at most {MAX_TX}, got {self.tx}")
@@ -154,6 +158,35 @@ class JazzConfig(Saved):
         """How many weights the shared layers have: the LSTM and the softmax Dense."""
         return recurrent_weights("lstm", self.n_values, self.units) + self.units * self.n_values + self.n_values
 
+
+
+@dataclass(frozen=True)
+class ImprovConfig(Saved):
+    """The chord-aware jazz model (``nn.improv``): an LSTM of ``units`` over event features, two softmax heads."""
+
+    units: int  # n_a
+    tx: int  # training window length in events
+    dropout: float  # on the LSTM's input and output while training
+    features: int  # input width (``music.events.FEATURES``)
+    durations: int  # duration classes
+    pitches: int  # pitch classes: rest and the steps
+    representation: str = "improv"
+
+    def __post_init__(self) -> None:
+        require_positive_ints(self, "units", "tx", "features", "durations", "pitches")
+        if self.representation != "improv":
+            raise ValueError(f"expected representation 'improv', got {self.representation!r}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"expected dropout in [0, 1), got {self.dropout!r}")
+        if self.tx > MAX_TX:
+            raise ValueError(f"expected tx to be at most {MAX_TX}, got {self.tx}")
+        require_weights_at_most(self.weights(), "a jazz model")
+
+    def weights(self) -> int:
+        """The LSTM, the duration head and the pitch head."""
+        hx = self.units + self.features
+        return (recurrent_weights("lstm", self.features, self.units) + (hx + 1) * self.durations
+                + (hx + self.durations + 1) * self.pitches)
 
 
 # ---- what each product's training takes -----------------------------------------------------------
@@ -188,14 +221,19 @@ class TextOptions:
 
 @dataclass(frozen=True)
 class JazzOptions:
+    representation: str = option("improv", "improv: note events that see the beat and the chords, two small heads "
+                                           "(duration, pitch step); classic: the course's grammar of values.",
+                                 choices=REPRESENTATIONS)
     units: int = option(64, "LSTM units (n_a).")
-    tx: int = option(30, "Training window length in values (Tx).", min=2)
+    tx: int = option(32, "Training window length in events (Tx).", min=2)
+    dropout: float = option(0.3, "Dropout on the LSTM's input and output while training (improv only).",
+                            share=True)
     validation: float = option(0.1, "Share of pieces held out to measure the model (0: none).", share=True)
     graph: str = option("fused", "Train the fused sequence graph or the classic unrolled one (same layers).",
                         choices=GRAPHS)
-    settings: TrainSettings = TrainSettings(epochs=100, batch_size=32, learning_rate=0.01, clipvalue=5.0, patience=15)
+    settings: TrainSettings = TrainSettings(epochs=100, batch_size=16, learning_rate=0.005, clipvalue=5.0, patience=20)
 
-    SHAPE = ("units", "tx")
+    SHAPE = ("representation", "units", "tx")
 
 
 # ---- how each product samples -----------------------------------------------------------------------

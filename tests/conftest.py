@@ -72,7 +72,7 @@ def jazz_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
-    """A jazz bundle trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
+    """A jazz bundle (the default improv representation) trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
     import os
 
     from genapp.products.jazz import train_jazz
@@ -80,4 +80,18 @@ def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
     os.environ.setdefault("GENAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     out = tmp_path_factory.mktemp("models") / "jazz"
     train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8, "epochs": 2, "batch_size": 8})
+    return out
+
+
+@pytest.fixture(scope="session")
+def classic_bundle(jazz_corpus, tmp_path_factory) -> Path:
+    """A jazz bundle of the classic representation trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
+    import os
+
+    from genapp.products.jazz import train_jazz
+
+    os.environ.setdefault("GENAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    out = tmp_path_factory.mktemp("models") / "classic"
+    train_jazz([str(jazz_corpus)], out, {"representation": "classic", "units": 8, "tx": 8, "epochs": 2,
+                                         "batch_size": 8})
     return out

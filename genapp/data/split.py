@@ -3,7 +3,8 @@
 An item (a name, a piece) is held out when its key is among the ``fraction``
 with the smallest CRC-32 of their UTF-8 bytes, so the same item is held out in
 every run, on every machine and in every benchmark.  At least one item is
-held out when there are two or more, and never all of them.
+held out when there are two or more, two when there are six or more, and
+never all of them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ T = TypeVar("T")
 
 
 def held_out_count(n: int, fraction: float) -> int:
-    """How many of ``n`` items a ``fraction`` holds out: at least one (of two or more), never all; 0 for fraction 0."""
+    """How many of ``n`` items a ``fraction`` holds out: 0 for fraction 0; else at least one of two or more, at
+    least two of six or more (one held-out piece is too noisy a measure), never all."""
     if fraction <= 0 or n < 2:
         return 0
-    return min(max(1, round(n * fraction)), n - 1)
+    return min(max(1 if n < 6 else 2, round(n * fraction)), n - 1)
 
 
 def split_by_hash(items: Sequence[T], fraction: float, key: Callable[[T], str] = str) -> tuple[list[T], list[T]]:

@@ -1,15 +1,19 @@
-"""Train the jazz LSTM on a music corpus and improvise solos over chords.
+"""Train a jazz model on a music corpus and improvise solos over chords.
 
-The library behind ``genapp train-jazz`` and ``genapp generate``; it knows
-nothing of the CLI.  What is the jazz product's own:
+The library behind ``genapp train-jazz``, ``genapp generate`` and ``genapp
+evaluate``; it knows nothing of the CLI.  Two representations share it:
 
-    JazzRecipe          music files -> pieces (``music.corpus``) -> grammar values (``music.grammar``)
-                        -> windows of Tx values split by piece (``music.dataset``) -> fused or unrolled graph
-    JazzModel           sample values one at a time, banning those no pitch could realise over the
-                        chord, until the bars are full -> decode to notes (``music.grammar.decode``)
+    improv (default)    note events that see the beat and the chords (``music.events``, ``nn.improv``,
+                        ``products.improv``)
+    classic             the course's grammar of values (``music.grammar``, ``nn.jazz_lstm``,
+                        ``products.classic``)
+
+    JazzRecipe          music files -> pieces (``music.corpus``) -> the representation's training data
+    JazzModel.load      a bundle -> the model of its representation (``products.solos``)
     takes(...)          solo -> arrangement with its band (``music.arrangement``, ``music.band``) -> files
                         (``music.outputs``)
     corpus_report(...)  what genapp makes of music files, line by line (``genapp corpus``)
+    evaluate(...)       nats per event on held-out pieces, beside Kneser-Ney n-grams on the same events
 
 Chord progressions come from ``music.progression``.
 """
@@ -17,40 +21,25 @@ Chord progressions come from ``music.progression``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from fractions import Fraction
+from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from genapp import paths
 from genapp.config import JazzConfig, JazzOptions, JazzSampling
 from genapp.data.digest import sha256_json
-from genapp.data.sequences import PAD_INDEX, one_hot, shift_right
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
-from genapp.inference import LoadedModel
-from genapp.music.corpus import load_corpus, read_cached
-from genapp.music.dataset import build_vocab, piece_values, split_sequences, windows
-from genapp.music.grammar import (
-    REGISTER,
-    Decoded,
-    Value,
-    chord_at,
-    decode,
-    parse_value,
-    register_types,
-    snap,
-)
-from genapp.music.piece import ChordSpan
+from genapp.music.corpus import load_corpus
+from genapp.music.dataset import _base, build_vocab, piece_values
 from genapp.music.progression import Progression
-from genapp.music.theory import Chord
+from genapp.products import improv
+from genapp.products.classic import ClassicModel, classic_batches, classic_graphs
+from genapp.products.solos import JazzModel, Solo
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
-KIND = "jazz"
-MAX_BARS = JazzSampling.__dataclass_fields__["bars"].metadata["max"]
-
+__all__ = ["ClassicModel", "JazzModel", "Solo", "evaluate", "takes", "train_jazz"]
 
 def _describe(source: str) -> str:
     """A source as recorded in training.json: relative to the current folder when inside it."""
@@ -61,7 +50,7 @@ def _describe(source: str) -> str:
 
 
 class JazzRecipe(Recipe):
-    kind, symbol = KIND, "value"
+    kind, symbol = "jazz", "event"
 
     def __init__(self, sources: list[str], melody_track: str | None = None, say: Callable[[str], None] | None = None):
         self.sources, self.melody_track, self.say = [str(s) for s in sources], melody_track, say
@@ -69,67 +58,41 @@ class JazzRecipe(Recipe):
 
     def read(self, options: JazzOptions) -> TrainingData:
         corpus = load_corpus(self.sources, melody_track=self.melody_track, say=self.say)
-        named = [(p.name, piece_values(p)) for p in corpus.pieces]
         facts = {
             "sources": [_describe(s) for s in self.sources],
-            "pieces": len(named),
-            "values": sum(len(s) for _, s in named),
+            "pieces": len(corpus.pieces),
+            "representation": options.representation,
             "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
-            "graph": options.graph,
         }
-        # the digest is of the value sequences, not of paths (which differ per clone)
+        if options.representation == "improv":
+            pieces = [improv.piece_arrays(p) for p in corpus.pieces]
+            strings = [[str(e) for e in p.events] for p in pieces]
+            facts["events"] = sum(len(s) for s in strings)
+            # the digest is of the event sequences, not of paths (which differ per clone)
+            return TrainingData(pieces, (), sha256_json(strings), facts)
+        named = [(p.name, piece_values(p)) for p in corpus.pieces]
+        facts.update(values=sum(len(s) for _, s in named), graph=options.graph)
         return TrainingData(named, [v for _, seq in named for v in seq], sha256_json([seq for _, seq in named]), facts)
 
-    def vocabulary(self, corpus: TrainingData, options) -> Vocabulary:
+    def vocabulary(self, corpus: TrainingData, options: JazzOptions) -> Vocabulary:
+        if options.representation == "improv":
+            return improv.VOCAB
         return build_vocab([seq for _, seq in corpus.data])
 
     def model_args(self, vocab: Vocabulary, options: JazzOptions) -> dict:
+        if options.representation == "improv":
+            return improv.model_args(options)
         return JazzConfig(vocab.size, options.units, options.tx).to_json()
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: JazzOptions, args: dict, say) -> Batches:
-        named, cfg = corpus.data, JazzConfig.from_json(args)
-        longest = max(len(seq) for _, seq in named)
-        if longest < cfg.tx:
-            raise GenappError(
-                f"corpus too small: its longest piece has {longest} values ({sum(len(s) for _, s in named)} in "
-                f"{len(named)} pieces); {param('tx')} {cfg.tx} needs at least {cfg.tx} values in one piece"
-            )
-        train_seqs, val_seqs = split_sequences(named, options.validation)
-        w_train = windows(train_seqs, vocab, cfg.tx)
-        if len(w_train) == 0:  # every long enough piece was held out: train on all, validate on none
-            train_seqs, val_seqs = [s for _, s in named], []
-            w_train = windows(train_seqs, vocab, cfg.tx)
-        w_val = windows(val_seqs, vocab, cfg.tx)
-        if say and val_seqs and len(w_val) == 0:
-            say(f"held-out pieces are shorter than {param('tx')} {cfg.tx}: training without validation")
-        return Batches(
-            train=_arrays(w_train, cfg, options.graph),
-            val=_arrays(w_val, cfg, options.graph) if len(w_val) else None,
-            symbols_per_val_seq=cfg.tx if len(w_val) else None,
-            summary=f"the jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, {cfg.n_values - 1} values, {options.graph} graph) "
-                    f"on {len(w_train)} windows from {len(train_seqs)} pieces, {len(w_val)} held out",
-            facts={"train_windows": len(w_train), "validation_windows": len(w_val)},
-        )
+        if options.representation == "improv":
+            return improv.improv_batches(corpus.data, options, args)
+        return classic_batches(corpus.data, vocab, options, args, say)
 
     def graphs(self, args: dict, options: JazzOptions):
-        from genapp.nn.jazz_lstm import build_layers, fused_model, unrolled_model
-
-        cfg = JazzConfig.from_json(args)
-        layers = build_layers(cfg)
-        model = fused_model(layers, cfg)
-        if options.graph == "fused":
-            return model, model, None
-        return model, unrolled_model(layers, cfg), "categorical_crossentropy"
-
-
-def _arrays(w: np.ndarray, cfg: JazzConfig, graph: str):
-    """Windows (m, Tx) -> ([X, a0, c0], targets) for the fused (indices) or unrolled (one-hot per step) graph."""
-    zeros = np.zeros((len(w), cfg.units), np.float32)  # a0 = c0 = 0
-    inputs = [one_hot(shift_right(w), cfg.n_values), zeros, zeros]  # X (m, Tx, n_values): x<1> = 0, x<t> = y<t-1>
-    if graph == "fused":
-        return inputs, w.copy()
-    y = one_hot(w, cfg.n_values)  # (m, Tx, n_values)
-    return inputs, [y[:, t, :] for t in range(cfg.tx)]
+        if options.representation == "improv":
+            return improv.improv_graphs(args)
+        return classic_graphs(args, options)
 
 
 def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: str = "default",
@@ -140,145 +103,9 @@ def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: s
                         replace=replace, resume=resume, init_from=init_from)
 
 
-# ---- generation ------------------------------------------------------------------------------
-
-
-@dataclass
-class Solo:
-    values: list[Value]
-    decoded: Decoded
-    chords: list[ChordSpan]
-    bars: int
-    progression: Progression
-
-
-class JazzModel(LoadedModel):
-    """A loaded jazz bundle: the shared layers and a one-step graph over them."""
-
-    KIND = KIND
-    SYMBOLS = "values"
-
-    def __init__(self, bundle):
-        super().__init__(bundle)
-        self.values = [None] + [parse_value(s) for s in bundle.vocab.symbols[1:]]  # index -> Value
-        # per value: its TYPE and step bounds, for banning values no pitch could realise
-        self._types = np.array(["-"] + [v.type for v in self.values[1:]])  # (V,)
-        self._lo = np.array([0] + [v.interval[0] if v.interval else -999 for v in self.values[1:]])  # (V,)
-        self._hi = np.array([0] + [v.interval[1] if v.interval else 999 for v in self.values[1:]])  # (V,)
-
-    @classmethod
-    def read_config(cls, args: dict) -> JazzConfig:
-        return JazzConfig.from_json(args)
-
-    @classmethod
-    def build(cls, args: dict) -> keras.Model:
-        from genapp.nn.jazz_lstm import build_layers, fused_model
-
-        cfg = JazzConfig.from_json(args)
-        return fused_model(build_layers(cfg, initialize=False), cfg)
-
-    def make_stepper(self):
-        from genapp.nn.jazz_lstm import layers_of, stepper
-
-        self.layers = layers_of(self.bundle.model, self.config)
-        return stepper(self.layers, self.config)
-
-    def primer(self, path, say: Callable[[str], None] | None = None) -> list[Value]:
-        """The values of the phrase in a music file, to start a solo from; values the model does not know are skipped."""
-        values, unknown = self.primer_values(path)
-        if unknown and say:
-            say(f"{param('primer')} {path}: {unknown} of its values are unknown to the model and were skipped")
-        return values
-
-    def primer_values(self, path) -> tuple[list[Value], int]:
-        """The values of a phrase in a file, and how many the model does not know (skipped)."""
-        try:
-            piece = read_cached(str(path))[0]
-        except GenappError as e:
-            raise GenappError(f"{param('primer')} {e.args[0]}") from None
-        known, unknown = [], 0
-        for s in piece_values(piece):
-            if s in self.bundle.vocab:
-                known.append(s)
-            else:
-                unknown += 1
-        while known and known[-1].startswith("R,"):  # trailing rests of the file are not part of the phrase
-            known.pop()
-        return [parse_value(s) for s in known], unknown
-
-    def _feasible(self, chord: Chord, previous: int | None) -> np.ndarray:
-        """(V, P): which pitch of the register realises which value (its TYPE, and its step from ``previous``)."""
-        pitches = np.arange(REGISTER[0], REGISTER[1] + 1)  # (P,)
-        ok = self._types[:, None] == register_types(chord)[None, :]  # (V, P)
-        if previous is not None:
-            step = pitches - previous  # (P,)
-            ok &= (step[None, :] >= self._lo[:, None]) & (step[None, :] <= self._hi[:, None])
-        return ok
-
-    def improvise(self, chords: list[ChordSpan], length: Fraction, temperature: float, rng: np.random.Generator,
-                  primer: list[Value] = (), top_k: int | None = None) -> list[Value]:
-        """Sample values one at a time, each fed back as the next input, until ``length`` quarter notes are filled.
-
-        A value that no pitch of the register could realise over the current
-        chord after the previous note (say a chord tone one semitone above a
-        chord tone) is banned before sampling, so every generated value can be
-        decoded exactly.  The previous note is followed with one random pitch
-        that realises each value.
-        """
-        rests = self._types == "R"  # (V,)
-        out: list[Value] = []
-        total, previous = Fraction(0), None
-        feasible: np.ndarray | None = None  # (V, P) at the current step
-
-        def follow(ok: np.ndarray, index: int) -> None:  # track one pitch that realises the value
-            nonlocal previous
-            choices = np.flatnonzero(ok[index])
-            if not rests[index] and len(choices):
-                previous = REGISTER[0] + int(rng.choice(choices))
-
-        def add(v: Value) -> None:  # the last value ends at the bar line
-            nonlocal total
-            out.append(replace(v, duration=min(v.duration, length - total)))
-            total += out[-1].duration
-
-        def banned(t: int) -> list[int]:  # what no pitch realises over the chord at ``total`` after ``previous``
-            nonlocal feasible
-            feasible = self._feasible(chord_at(chords, float(total)), previous)
-            realisable = feasible.any(axis=1) | rests  # (V,)
-            ban = [PAD_INDEX] + [i for i in np.flatnonzero(~realisable) if i != PAD_INDEX]
-            return ban if len(ban) < len(self.values) else [PAD_INDEX]  # nothing realisable: ban only PAD
-
-        forced = []
-        for v in primer:  # teacher-forced: the phrase sets the state, and is the solo's start
-            if total >= length:
-                break
-            forced.append(self.vocab.index(str(v)))
-            follow(self._feasible(chord_at(chords, float(total)), previous), forced[-1])
-            add(v)
-        if total < length:
-            for chosen in self.sample(rng, banned, primer=forced, temperature=temperature, top_k=top_k):
-                x = int(chosen[0])
-                follow(feasible, x)
-                add(self.values[x])
-                if total >= length:
-                    break
-        return out
-
-    def solo(self, progression: Progression, bars: int = JazzSampling.bars,
-             temperature: float = JazzSampling.temperature, seed: int | None = None,
-             primer: list[Value] = (), top_k: int | None = None) -> Solo:
-        if not 1 <= bars <= MAX_BARS:
-            raise GenappError(f"{param('bars')} {bars}: expected 1 to {MAX_BARS}")
-        rng = np.random.default_rng(seed)
-        length = snap(progression.measure_length) * bars
-        chords = progression.spans(bars)
-        values = self.improvise(chords, length, temperature, rng, primer, top_k)
-        return Solo(values, decode(values, chords, rng=rng), chords, bars, progression)
-
-
 def takes(model: JazzModel, files: list[list[Path]], progression: Progression, bars: int, renderer, *,
           temperature: float = JazzSampling.temperature, top_k: int | None = None, seed: int | None = None,
-          primer: list[Value] = (), band: str = JazzSampling.band, two_feel: bool = False,
+          primer: list = (), band: str = JazzSampling.band, two_feel: bool = False,
           swing: float = JazzSampling.swing, humanize: float = JazzSampling.humanize, **programs) -> Iterator[str]:
     """Improvise one take per entry of ``files`` and write its files; yields one summary line per take.
 
@@ -331,14 +158,15 @@ def corpus_report(sources: list[str], melody_track: str | None = None, use_cache
 
 @dataclass
 class Evaluation:
-    """Nats per value on held-out pieces: the model's and Kneser-Ney n-grams' on the very same events."""
+    """Nats per event on held-out pieces: the model's and Kneser-Ney n-grams' on the very same events."""
 
     pieces: int
-    events: int  # values scored (known to the model)
-    unknown: int  # values of the test pieces the model's vocabulary lacks, left out of every score
+    events: int  # events scored (improv: every note and rest; classic: the values known to the model)
+    unknown: int  # classic: values of the test pieces the model's vocabulary lacks, left out of every score
     model_nats: float  # per event
     ngram_nats: dict[int, float]  # order -> per event
-    trained_on: list[str]  # test pieces whose values the model trained on (their scores flatter it)
+    trained_on: list[str]  # test pieces whose events the model trained on (their scores flatter it)
+    symbol: str = "event"  # what an event is: "event" (improv) or "value" (classic)
 
     @property
     def best_order(self) -> int:
@@ -368,35 +196,40 @@ def evaluate(model: JazzModel, sources: list[str], train_sources: list[str] | No
              say: Callable[[str], None] | None = None, orders: tuple[int, ...] = (1, 2, 3, 4, 5)) -> Evaluation:
     """Score the pieces of ``sources`` with the model and with Kneser-Ney n-grams fitted on its training pieces.
 
-    The model reads each piece in windows of Tx values from zero states, as it
-    was trained and validated; the n-grams read the whole piece.  Values the
-    model never saw are left out of both scores (the model cannot give them a
-    probability) and counted.
+    Without ``train_sources`` the n-grams learn from the corpus the bundle
+    names, less the pieces it held out for validation.  Both score the same
+    events in the model's representation: an improv
+    model reads each piece from its start (as it generates); a classic model
+    in windows of Tx values from zero states (as it was trained), leaving out
+    the values it never saw (counted).  The n-grams read whole pieces.
     """
     from genapp.data.ngram import KneserNey
+    from genapp.music import events as ev
 
-    train = [piece_values(p) for p in load_corpus(train_sources or _training_sources(model.bundle), say=say).pieces]
-    test = [(p.name, piece_values(p)) for p in load_corpus(sources, say=say).pieces]
+    # without --train: the bundle's corpus less the pieces it held out (the model never learned from them)
+    held_out = set() if train_sources else set(model.bundle.training.get("validation_pieces", []))
+    train_pieces = [p for p in load_corpus(train_sources or _training_sources(model.bundle), say=say).pieces
+                    if _base(p.name) not in held_out]
+    test_pieces = load_corpus(sources, say=say).pieces
+    if isinstance(model, ClassicModel):
+        as_symbols, keep, alphabet = piece_values, set(model.vocab.symbols[1:]).__contains__, model.config.n_values - 1
+    else:
+        def as_symbols(piece):
+            return [str(e) for e in improv.piece_events(piece)]
+        keep, alphabet = None, ev.MAX_UNITS * len(ev.PITCHES)
+    train = [as_symbols(p) for p in train_pieces]
+    test = [as_symbols(p) for p in test_pieces]
     seen = {sha256_json(seq) for seq in train}
-    trained_on = [name for name, seq in test if sha256_json(seq) in seen]
-    known = set(model.vocab.symbols[1:])
-    total, events, unknown = 0.0, 0, 0
-    tx, n_values = model.config.tx, model.config.n_values
-    zeros = np.zeros((1, model.config.units), np.float32)
-    for _, seq in test:
-        ids = np.array([model.vocab.index(v) if v in known else PAD_INDEX for v in seq], np.int32)  # unknown -> zero input
-        unknown += int((ids == PAD_INDEX).sum())
-        for start in range(0, len(ids), tx):
-            y = ids[None, start : start + tx]  # (1, T)
-            probs = np.asarray(model.bundle.model([one_hot(shift_right(y), n_values), zeros, zeros], training=False))
-            picked = np.take_along_axis(probs[0], y[0][:, None], axis=-1)[:, 0]  # (T,)
-            mask = y[0] != PAD_INDEX
-            total -= float(np.log(np.maximum(picked[mask], 1e-300)).sum())
-            events += int(mask.sum())
+    trained_on = [p.name for p, seq in zip(test_pieces, test) if sha256_json(seq) in seen]
+    if isinstance(model, ClassicModel):
+        total, events, unknown = model.nats(test)
+    else:
+        (total, events), unknown = model.nats([improv.piece_arrays(p) for p in test_pieces]), 0
     if events == 0:
-        raise GenappError(f"{param('sources')}: no value of these pieces is known to the model; nothing to score")
+        raise GenappError(f"{param('sources')}: no {model.SYMBOLS} of these pieces the model could score; nothing to score")
     ngrams = {}
     for order in orders:
-        nats, counted = KneserNey(train, order, n_values - 1).nats([seq for _, seq in test], keep=known.__contains__)
+        nats, counted = KneserNey(train, order, alphabet).nats(test, keep=keep)
         ngrams[order] = nats / counted
-    return Evaluation(len(test), events, unknown, total / events, ngrams, trained_on)
+    return Evaluation(len(test), events, unknown, total / events, ngrams, trained_on,
+                      "value" if isinstance(model, ClassicModel) else "event")

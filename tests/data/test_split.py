@@ -1,4 +1,4 @@
-"""The held-out split: stable, by hash, at least one and never all."""
+"""The held-out split: stable, by hash, at least one (two of six or more) and never all."""
 
 import zlib
 
@@ -7,8 +7,8 @@ import pytest
 from genapp.data.split import held_out_count, split_by_hash
 
 
-@pytest.mark.parametrize("n, fraction, expected", [(0, 0.1, 0), (1, 0.1, 0), (2, 0.1, 1), (10, 0.1, 1), (25, 0.1, 2),
-                                                   (10, 0.0, 0), (3, 0.9, 2)])
+@pytest.mark.parametrize("n, fraction, expected", [(0, 0.1, 0), (1, 0.1, 0), (2, 0.1, 1), (5, 0.1, 1), (6, 0.1, 2),
+                                                   (10, 0.1, 2), (25, 0.1, 2), (40, 0.1, 4), (10, 0.0, 0), (3, 0.9, 2)])
 def test_held_out_count(n, fraction, expected):
     assert held_out_count(n, fraction) == expected
 

@@ -1,4 +1,5 @@
-"""The jazz library: training facts, improvising exactly the bars asked for, progressions."""
+"""The jazz library with either representation: training facts, improvising exactly the bars asked for, primers,
+evaluation beside Kneser-Ney; and what is each representation's own."""
 
 from fractions import Fraction
 
@@ -6,27 +7,47 @@ import numpy as np
 import pytest
 
 from genapp.errors import GenappError
-from genapp.music.grammar import in_bucket
+from genapp.music import events as ev
+from genapp.music.grammar import REGISTER, in_bucket
 from genapp.music.progression import progression_from_file, progression_from_text
-from genapp.products.jazz import JazzModel, train_jazz
+from genapp.products.jazz import ClassicModel, JazzModel, train_jazz
+from genapp.products.improv import ImprovModel
 
 
 @pytest.fixture(scope="module")
-def model(jazz_bundle):
+def improv(jazz_bundle):
     return JazzModel.load(jazz_bundle)
 
 
-def test_training_facts(model):
-    t = model.bundle.training
-    assert t["pieces"] == 3 and t["train_windows"] > 0 and len(t["corpus_sha256"]) == 64
-    assert model.config.tx == 8 and model.config.units == 8 and model.bundle.kind == "jazz"
+@pytest.fixture(scope="module")
+def classic(classic_bundle):
+    return JazzModel.load(classic_bundle)
+
+
+@pytest.fixture(params=["improv", "classic"])
+def model(request, improv, classic):
+    return {"improv": improv, "classic": classic}[request.param]
+
+
+def test_load_picks_the_bundles_representation(improv, classic):
+    assert type(improv) is ImprovModel and improv.config.representation == "improv"
+    assert type(classic) is ClassicModel and classic.config.representation == "classic"
+
+
+def test_training_facts(improv, classic):
+    t = improv.bundle.training
+    assert t["pieces"] == 3 and t["representation"] == "improv" and len(t["corpus_sha256"]) == 64
+    assert t["train_events"] + t["validation_events"] == t["events"] > 0
+    assert improv.config.tx == 8 and improv.config.units == 8 and improv.bundle.kind == "jazz"
+    c = classic.bundle.training
+    assert c["representation"] == "classic" and c["train_windows"] > 0
 
 
 def test_improvise_fills_exactly_the_bars(model):
     prog = progression_from_text("Dm7 G7 Cmaj7")
     for temperature in (0.0, 1.0, 2.0):
         solo = model.solo(prog, bars=5, temperature=temperature, seed=0)
-        assert sum(v.duration for v in solo.values) == Fraction(20)
+        assert solo.decoded.length == 20
         assert all(n.end <= 20 + 1e-9 and n.duration > 0 for n in solo.decoded.notes)
         assert [c.chord.symbol for c in solo.chords] == ["Dm7", "G7", "Cmaj7", "Dm7", "G7"]
 
@@ -36,6 +57,8 @@ def test_same_seed_same_solo(model):
     a = model.solo(prog, 4, 1.0, seed=5)
     b = model.solo(prog, 4, 1.0, seed=5)
     assert [(n.start, n.pitch) for n in a.decoded.notes] == [(n.start, n.pitch) for n in b.decoded.notes]
+    c = model.solo(prog, 4, 1.0, seed=6)
+    assert [(n.start, n.pitch) for n in a.decoded.notes] != [(n.start, n.pitch) for n in c.decoded.notes]
 
 
 def test_primer_starts_the_solo(model, jazz_corpus):
@@ -45,12 +68,9 @@ def test_primer_starts_the_solo(model, jazz_corpus):
     assert [str(v) for v in solo.values[:5]] == [str(v) for v in primer[:5]]
 
 
-def test_decoded_notes_follow_their_values_where_possible(model):
-    solo = model.solo(progression_from_text("C7 F7"), 8, 1.0, seed=2)
-    sounded = [v for v in solo.values if v.type != "R"]
-    broken = sum(v.interval is not None and not in_bucket(b.pitch - a.pitch, v.interval)
-                 for a, b, v in zip(solo.decoded.notes, solo.decoded.notes[1:], sounded[1:]))
-    assert broken <= solo.decoded.violations
+def test_bars_out_of_range_refused(model):
+    with pytest.raises(GenappError, match="bars 0: expected 1 to 1000"):
+        model.solo(progression_from_text("C7"), 0)
 
 
 def test_progression_from_a_backing_file(jazz_corpus):
@@ -59,45 +79,120 @@ def test_progression_from_a_backing_file(jazz_corpus):
     assert prog.tempo == pytest.approx(120) and prog.measure_length == 4.0
 
 
-def test_corpus_too_small_says_how_many_values(tmp_path, jazz_corpus):
+# ---- improv: events over the beat and the chords ---------------------------------------------------
+
+
+def test_improv_notes_are_its_events_on_the_grid_in_the_register(improv):
+    prog = progression_from_text("Dm7 G7 Cmaj7 A7")
+    for seed in range(4):
+        solo = improv.solo(prog, 8, temperature=1.5, seed=seed)
+        assert sum(e.units for e in solo.values) == 8 * 4 * ev.UNITS_PER_QUARTER
+        assert solo.decoded.notes == ev.decode(solo.values)
+        assert all(REGISTER[0] <= n.pitch <= REGISTER[1] for n in solo.decoded.notes)
+        assert all(abs(n.start * 12 - round(n.start * 12)) < 1e-9 for n in solo.decoded.notes)
+
+
+def test_improv_scores_match_its_training_loss(improv, jazz_corpus):
+    """The model's nats on a piece are the factorised loss Keras computes on the same events."""
+    from genapp.music.corpus import load_corpus
+    from genapp.nn.losses import FactorisedCrossEntropy
+    from genapp.products.improv import piece_arrays
+
+    piece = piece_arrays(load_corpus([str(jazz_corpus / "blues.abc")]).pieces[0])
+    total, events = improv.nats([piece])
+    probs = improv.bundle.model([piece.features[None], piece.durations[None]], training=False)
+    loss = float(np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS).call(piece.targets[None], probs))[0])
+    assert events == len(piece.events) > 10 and total == pytest.approx(loss, rel=1e-4)
+
+
+def test_improv_resume_continues_and_keeps_the_representation(tmp_path, jazz_corpus):
+    out = tmp_path / "m"
+    first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 1})
+    again = train_jazz([str(jazz_corpus)], out, {"epochs": 2}, resume=True)
+    assert type(again) is ImprovModel and again.bundle.training["epochs_run"] == 2
+    assert not np.array_equal(first.bundle.model.get_weights()[0], again.bundle.model.get_weights()[0])
+    with pytest.raises(GenappError, match="representation classic: the model in .* has representation improv"):
+        train_jazz([str(jazz_corpus)], out, {"representation": "classic", "epochs": 3}, resume=True)
+
+
+def test_improv_fine_tunes_from_a_trained_model(tmp_path, jazz_corpus, jazz_bundle):
+    tuned = train_jazz([str(jazz_corpus / "blues.abc")], tmp_path / "t", {"epochs": 1}, init_from=jazz_bundle)
+    assert type(tuned) is ImprovModel and tuned.config.units == 8
+
+
+# ---- classic: the course's grammar ---------------------------------------------------------------
+
+
+def test_classic_values_fill_the_bars(classic):
+    solo = classic.solo(progression_from_text("Dm7 G7 Cmaj7"), bars=5, temperature=1.0, seed=0)
+    assert sum(v.duration for v in solo.values) == Fraction(20)
+
+
+def test_classic_decoded_notes_follow_their_values_where_possible(classic):
+    solo = classic.solo(progression_from_text("C7 F7"), 8, 1.0, seed=2)
+    sounded = [v for v in solo.values if v.type != "R"]
+    broken = sum(v.interval is not None and not in_bucket(b.pitch - a.pitch, v.interval)
+                 for a, b, v in zip(solo.decoded.notes, solo.decoded.notes[1:], sounded[1:]))
+    assert broken <= solo.decoded.violations
+
+
+def test_classic_corpus_too_small_says_how_many_values(tmp_path, jazz_corpus):
     with pytest.raises(GenappError, match=r"corpus too small: its longest piece has \d+ values .*tx 500 needs at least 500"):
-        train_jazz([str(jazz_corpus)], tmp_path / "m", {"units": 4, "tx": 500, "epochs": 1})
+        train_jazz([str(jazz_corpus)], tmp_path / "m", {"representation": "classic", "units": 4, "tx": 500,
+                                                         "epochs": 1})
     assert not (tmp_path / "m").exists()
 
 
-def test_unrolled_graph_trains_and_resume_continues(tmp_path, jazz_corpus):
+def test_classic_unrolled_graph_trains_and_resume_continues(tmp_path, jazz_corpus):
     out = tmp_path / "m"
-    first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 1, "graph": "unrolled"})
+    first = train_jazz([str(jazz_corpus)], out, {"representation": "classic", "units": 4, "tx": 6, "epochs": 1,
+                                                 "graph": "unrolled"})
     assert first.bundle.training["graph"] == "unrolled"
     again = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 2}, resume=True)
-    assert again.bundle.training["epochs_run"] == 2
+    assert type(again) is ClassicModel and again.bundle.training["epochs_run"] == 2
     w0 = first.bundle.model.get_weights()[0]
     assert not np.array_equal(w0, again.bundle.model.get_weights()[0])
 
 
-def test_generated_values_are_always_realisable(model):
+def test_classic_generated_values_are_always_realisable(classic):
     prog = progression_from_text("Dm7 G7 Cmaj7 A7")
     for seed in range(5):
-        solo = model.solo(prog, 8, temperature=1.5, seed=seed)
+        solo = classic.solo(prog, 8, temperature=1.5, seed=seed)
         assert solo.decoded.violations == 0
 
 
-def test_evaluate_scores_held_out_pieces_beside_kneser_ney(jazz_bundle, jazz_corpus):
+# ---- evaluate ---------------------------------------------------------------------------------------
+
+
+def test_evaluate_scores_held_out_pieces_beside_kneser_ney(model, jazz_corpus):
     import math
 
     from genapp import paths
     from genapp.products.jazz import evaluate
 
-    model = JazzModel.load(jazz_bundle)
     held_out = str(paths.corpora_dir() / "jazz" / "blues_for_keras.abc")
     result = evaluate(model, [held_out])  # the n-grams learn from the sources the bundle names
     assert result.pieces == 1 and result.events > 20 and result.trained_on == []
     assert set(result.ngram_nats) == {1, 2, 3, 4, 5} and all(math.isfinite(v) for v in result.ngram_nats.values())
-    assert result.unknown > 0  # the tiny corpus does not cover a real tune's values, and says so
     assert 0 < result.model_nats < 20
     again = evaluate(model, [str(jazz_corpus / "blues.abc")], [str(jazz_corpus)])
     assert again.trained_on == [str(jazz_corpus / "blues.abc")]
     assert again.ngram_nats[5] < result.ngram_nats[5]  # a memorised piece is easy for the n-gram
+    if isinstance(model, ClassicModel):
+        assert result.unknown > 0 and result.symbol == "value"  # the tiny corpus lacks a real tune's values
+    else:
+        assert result.unknown == 0 and result.symbol == "event"  # nothing is out of vocabulary
+
+
+def test_evaluate_leaves_the_bundles_held_out_pieces_out_of_the_ngrams(improv, jazz_corpus):
+    from genapp.products.jazz import evaluate
+
+    held = improv.bundle.training["validation_pieces"]
+    assert len(held) == 1  # three pieces: one held out
+    others = [str(p) for p in sorted(jazz_corpus.iterdir()) if p.name not in held]
+    result = evaluate(improv, [str(jazz_corpus / held[0])])
+    assert result.ngram_nats == evaluate(improv, [str(jazz_corpus / held[0])], others).ngram_nats
+    assert result.ngram_nats != evaluate(improv, [str(jazz_corpus / held[0])], [str(jazz_corpus)]).ngram_nats
 
 
 def test_evaluate_command(jazz_bundle, jazz_corpus, tmp_path):
@@ -106,7 +201,8 @@ def test_evaluate_command(jazz_bundle, jazz_corpus, tmp_path):
     result = run("evaluate", "--model", jazz_bundle, "--train", jazz_corpus, jazz_corpus / "one.mid")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("model: ") and lines[1].startswith("kneser-ney 1-gram: ") and len(lines) == 7
+    assert lines[0].startswith("model: ") and "nats/event" in lines[0]
+    assert lines[1].startswith("kneser-ney 1-gram: ") and len(lines) == 7
     assert "the model trained on" in result.stderr
     line = one_line_error(run("evaluate", "--model", tmp_path / "none", jazz_corpus))
     assert line.startswith(f"Error: --model {tmp_path / 'none'}: no such model folder")

@@ -1,0 +1,234 @@
+"""The chord-aware ("improv") jazz representation's own parts: event windows for training, solos event by event.
+
+    piece_arrays(piece)   melody over chords -> (features (L, F), duration one-hot (L, D), targets (L, 2))
+                          (``music.events``: encode, then what the model sees before each event)
+    EventWindows          batches of Tx-event windows cut from those arrays on demand
+    improv_batches        pieces split by piece -> training and validation windows
+    ImprovModel           a loaded bundle: improvise events over chords (duration, then pitch step, each
+                          sampled and fed back), score pieces (nats per event)
+
+``products.jazz`` trains either representation; ``products.classic`` is the course's grammar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import keras
+import numpy as np
+
+from genapp.config import ImprovConfig
+from genapp.data.split import split_by_hash
+from genapp.data.vocab import Vocabulary
+from genapp.errors import GenappError
+from genapp.music import events as ev
+from genapp.music.dataset import _base
+from genapp.music.grammar import REGISTER, Decoded
+from genapp.music.piece import ChordSpan, Piece
+from genapp.music.progression import Progression
+from genapp.products.solos import JazzModel
+from genapp.sampling import sample_indices
+from genapp.training import Batches
+
+VOCAB = Vocabulary(tuple(f"duration {d}" for d in ev.DURATIONS) + tuple(f"pitch {p}" for p in ev.PITCHES), ())
+
+
+@dataclass
+class PieceArrays:
+    name: str
+    events: list[ev.Event]
+    features: np.ndarray  # (L, F) float32: what the model sees before each event
+    durations: np.ndarray  # (L, D) float32: each event's own duration, one-hot (the pitch head reads it)
+    targets: np.ndarray  # (L, 2) int32: (duration, pitch) indices
+
+
+def piece_events(piece: Piece) -> list[ev.Event]:
+    return ev.encode(piece.melody, piece.measure_length * piece.measures)
+
+
+def piece_arrays(piece: Piece) -> PieceArrays:
+    events = piece_events(piece)
+    y = ev.targets(events)
+    durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[y[:, 0]] if len(events) else np.zeros((0, ev.MAX_UNITS), np.float32)
+    return PieceArrays(piece.name, events, ev.walk(events, ev.Context(piece.chords, piece.measure_length)), durations, y)
+
+
+class EventWindows(keras.utils.PyDataset):
+    """([features (b, Tx, F), durations (b, Tx, D)], targets (b, Tx, 2)) windows of the pieces, cut on demand.
+
+    Windows never cross pieces.  Training (``shuffle``): windows start every
+    Tx/2 events from a random offset each epoch, in random order.
+    Validation: consecutive windows that cover every event exactly once, the
+    last one of a piece padded (targets -1), so the loss counts each event once.
+    """
+
+    def __init__(self, pieces: list[PieceArrays], tx: int, batch_size: int, shuffle: bool, seed: int = 0):
+        super().__init__()
+        self.tx, self.batch_size, self.shuffle = tx, batch_size, shuffle
+        self.rng = np.random.default_rng(seed)
+        self.features = np.concatenate([p.features for p in pieces] + [np.zeros((1, ev.FEATURES), np.float32)])
+        self.durations = np.concatenate([p.durations for p in pieces] + [np.zeros((1, ev.MAX_UNITS), np.float32)])
+        self.targets = np.concatenate([p.targets for p in pieces] + [np.full((1, 2), -1, np.int32)])
+        self.pad = len(self.features) - 1  # the row read past a piece's end
+        self.spans = []  # (first row, length) per piece
+        row = 0
+        for p in pieces:
+            self.spans.append((row, len(p.events)))
+            row += len(p.events)
+        self.events = row
+        self.on_epoch_end()
+
+    def _starts(self, offset: int, stride: int) -> np.ndarray:
+        starts = []
+        for first, length in self.spans:
+            last = max(length - self.tx, 0)
+            own = list(range(min(offset, last), last + 1, stride)) if self.shuffle else list(range(0, length, stride))
+            if self.shuffle and own[-1] != last:
+                own.append(last)
+            starts += [(first, s, length) for s in own]
+        return np.array(starts, np.int64).reshape(-1, 3)
+
+    def on_epoch_end(self) -> None:
+        stride = max(1, self.tx // 2) if self.shuffle else self.tx
+        offset = int(self.rng.integers(0, stride)) if self.shuffle else 0
+        self.windows = self._starts(offset, stride)  # (n, 3): piece's first row, start in piece, piece length
+        if self.shuffle:
+            self.rng.shuffle(self.windows)
+
+    def __len__(self) -> int:
+        return -(-len(self.windows) // self.batch_size)
+
+    @property
+    def steps_per_window(self) -> float:
+        """Events scored per window, on average (exact for validation windows, which cover each event once)."""
+        return self.events / max(len(self.windows), 1)
+
+    def __getitem__(self, i: int):
+        w = self.windows[i * self.batch_size : (i + 1) * self.batch_size]  # (b, 3)
+        offsets = w[:, 1:2] + np.arange(self.tx)[None, :]  # (b, Tx): position inside the piece
+        rows = np.where(offsets < w[:, 2:3], w[:, 0:1] + offsets, self.pad)  # (b, Tx): past the end -> pad row
+        return (self.features[rows], self.durations[rows]), self.targets[rows]
+
+
+def model_args(options) -> dict:
+    return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)).to_json()
+
+
+def split_pieces(pieces: list[PieceArrays], fraction: float) -> tuple[list[PieceArrays], list[PieceArrays]]:
+    """(training, held out) by piece, as ``music.dataset`` splits (one piece: its last share of events held out)."""
+    if fraction <= 0:
+        return pieces, []
+    if len(pieces) == 1:
+        p = pieces[0]
+        cut = len(p.events) - max(1, round(len(p.events) * fraction))
+        head = PieceArrays(p.name, p.events[:cut], p.features[:cut], p.durations[:cut], p.targets[:cut])
+        tail = PieceArrays(p.name, p.events[cut:], p.features[cut:], p.durations[cut:], p.targets[cut:])
+        return [head], [tail]
+    return split_by_hash(pieces, fraction, key=lambda p: _base(p.name))
+
+
+def improv_batches(pieces: list[PieceArrays], options, args: dict) -> Batches:
+    cfg = ImprovConfig.from_json(args)
+    train, held = split_pieces([p for p in pieces if p.events], options.validation)
+    if not train:
+        raise GenappError(f"corpus too small: no notes to learn from in {len(pieces)} pieces")
+    stream = EventWindows(train, cfg.tx, options.settings.batch_size, shuffle=True, seed=options.settings.seed)
+    val = EventWindows(held, cfg.tx, 64, shuffle=False) if held else None
+    return Batches(
+        train=stream, val=val, symbols_per_val_seq=val.steps_per_window if val else None,
+        summary=f"the improv jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, dropout {cfg.dropout:g}) on "
+                f"{stream.events} events of {len(train)} pieces, {val.events if val else 0} events of "
+                f"{len(held)} held out",
+        facts={"train_events": stream.events, "validation_events": val.events if val else 0,
+               "validation_pieces": [_base(p.name) for p in held]},
+    )
+
+
+def improv_graphs(args: dict):
+    from genapp.nn.improv import build_model
+    from genapp.nn.losses import FactorisedCrossEntropy
+
+    model = build_model(ImprovConfig.from_json(args))
+    return model, model, FactorisedCrossEntropy(ev.MAX_UNITS)
+
+
+class ImprovModel(JazzModel):
+    """A loaded chord-aware jazz bundle."""
+
+    SYMBOLS = "events"
+
+    @classmethod
+    def read_config(cls, args: dict) -> ImprovConfig:
+        cfg = ImprovConfig.from_json(args)
+        if (cfg.features, cfg.durations, cfg.pitches) != (ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)):
+            raise ValueError(f"expected features {ev.FEATURES}, durations {ev.MAX_UNITS} and pitches "
+                             f"{len(ev.PITCHES)}, got {cfg.features}, {cfg.durations} and {cfg.pitches}")
+        return cfg
+
+    @classmethod
+    def build(cls, args: dict) -> keras.Model:
+        from genapp.nn.improv import build_model
+
+        return build_model(cls.read_config(args), initialize=False)
+
+    def make_stepper(self):
+        from genapp.nn.improv import ImprovStepper
+
+        return ImprovStepper(self.bundle.model, self.config)
+
+    def phrase(self, piece: Piece) -> tuple[list[ev.Event], int]:
+        events = piece_events(piece)
+        while events and events[-1].step is None:  # trailing rests of the file are not part of the phrase
+            events.pop()
+        return events, 0
+
+    def improvise(self, chords: list[ChordSpan], progression: Progression, length: Fraction, temperature: float,
+                  rng: np.random.Generator, primer: list[ev.Event] = (), top_k: int | None = None
+                  ) -> tuple[list[ev.Event], Decoded]:
+        """Events filling ``length`` quarter notes over the chords: a duration sampled, then a pitch step given it.
+
+        Each event is fed back as the next step's input.  A step that would
+        leave the solo register (``music.grammar.REGISTER``) is never chosen;
+        the last event ends at the end.
+        """
+        length = round(length * ev.UNITS_PER_QUARTER)  # grid units
+        context = ev.Context(chords, progression.measure_length)
+        states = self.stepper.initial_states(1)
+        out: list[ev.Event] = []
+        previous, pitch, started, onset = None, ev.START_PITCH, False, 0
+        steps = np.array(ev.STEPS)
+
+        def advance(e: ev.Event) -> None:
+            nonlocal previous, pitch, started, onset
+            e = ev.Event(min(e.units, length - onset), e.step)
+            out.append(e)
+            if e.step is not None:
+                pitch, started = pitch + e.step, True
+            previous, onset = e, onset + e.units
+
+        for e in primer:  # teacher-forced: the phrase sets the state and starts the solo
+            if onset >= length:
+                break
+            _, _, states = self.stepper.step(context.features(previous, pitch, started, onset)[None], states)
+            advance(e)
+        while onset < length:
+            hx, p_duration, states = self.stepper.step(context.features(previous, pitch, started, onset)[None], states)
+            duration = sample_indices(p_duration, rng, temperature, top_k)  # (1,)
+            outside = np.flatnonzero((pitch + steps < REGISTER[0]) | (pitch + steps > REGISTER[1])) + 1
+            token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, outside)
+            advance(ev.Event.from_tokens(int(duration[0]), int(token[0])))
+        return out, Decoded(ev.decode(out), 0, length / ev.UNITS_PER_QUARTER)
+
+    def nats(self, pieces: list[PieceArrays]) -> tuple[float, int]:
+        """(total negative log-probability, events) of the pieces, each read from its start (zero state)."""
+        total, events = 0.0, 0
+        for p in pieces:
+            if not p.events:
+                continue
+            probs = np.asarray(self.bundle.model([p.features[None], p.durations[None]], training=False))[0]  # (L, D+K)
+            picked = np.stack([probs[np.arange(len(p.events)), p.targets[:, 0]],
+                               probs[np.arange(len(p.events)), ev.MAX_UNITS + p.targets[:, 1]]], axis=-1)
+            total -= float(np.log(np.maximum(picked, 1e-300)).sum())
+            events += len(p.events)
+        return total, events

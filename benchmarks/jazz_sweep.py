@@ -1,9 +1,10 @@
-"""Which learning rate the classic jazz model generalises best with, held out by piece (issue #11, item 3).
+"""How the improv jazz model's defaults were chosen: a sweep scored on pieces held out by piece (issue #11, item 3).
 
-Trains the classic model (n_a 64, Tx 30, the default preset otherwise) on the
-shipped corpus with a quarter of the pieces held out (two or more), once per
-learning rate, and scores each on the held-out pieces with ``genapp evaluate``
-beside Kneser-Ney n-grams fitted on the training pieces.
+Each setting trains on the shipped corpus less two pieces (early stopping on
+its own validation pieces among the rest) and is scored on the two held-out
+pieces, in 2 folds (``common.jazz_folds``; the first two folds of
+``jazz_quality.py``); pooled nats per event, beside the best Kneser-Ney
+n-gram on the same events.
 
 Run: ``python benchmarks/jazz_sweep.py`` (records the "jazz_sweep" section of RESULTS.md).
 """
@@ -13,31 +14,54 @@ from __future__ import annotations
 import tempfile
 import time
 
-from common import jazz_split, record, table
+from common import jazz_folds, record, table
 
+from genapp.config import preset
 from genapp.products.jazz import evaluate, train_jazz
 
-RATES = (0.01, 0.003, 0.001)
-HELD = 0.25
+SETTINGS = [
+    {"dropout": 0.0},
+    {},  # the default preset
+    {"dropout": 0.5},
+    {"units": 128},
+    {"units": 32},
+    {"learning_rate": 0.01},
+    {"learning_rate": 0.002},
+    {"tx": 64},
+]
+FOLDS = 2
+
+
+def describe(given: dict) -> str:
+    p = preset("jazz")
+    shown = {"units": p.units, "dropout": p.dropout, "learning_rate": p.settings.learning_rate, "tx": p.tx, **given}
+    text = ", ".join(f"{k} {v:g}" for k, v in shown.items())
+    return text + (" (default)" if not given else "")
 
 
 def main() -> None:
-    train, held, names = jazz_split(HELD)
-    rows, best_gram = [], (0.0, 0)
+    folds = jazz_folds(2, FOLDS)
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for rate in RATES:
-            t = time.perf_counter()
-            model = train_jazz(train, f"{tmp}/lr{rate}", {"learning_rate": rate})
-            seconds = time.perf_counter() - t
-            result = evaluate(model, held, train)
-            best_gram = result.ngram_nats[result.best_order], result.best_order
-            rows.append([rate, model.bundle.training["best_epoch"], result.model_nats, result.model_nats / best_gram[0],
-                         seconds])
-    body = (f"Trained on {len(train)} sources, held out {names}; early stopping on the "
-            f"model's own validation piece among the training sources (the held-out pieces are never seen).\n\n"
-            f"{table(['learning rate', 'best epoch (own validation)', 'held-out nats/value', 'model / best KN', 'train (s)'], rows)}"
-            f"\n\nBest Kneser-Ney n-gram on the same events: order {best_gram[1]}, {best_gram[0]:.3f} nats/value.\n")
-    record("jazz_sweep", "Jazz model: learning rate against held-out pieces", body)
+        for i, given in enumerate(SETTINGS):
+            model_nats = gram_nats = events = seconds = 0.0
+            epochs = []
+            for k, (train, held, _) in enumerate(folds):
+                t = time.perf_counter()
+                model = train_jazz(train, f"{tmp}/s{i}f{k}", given)
+                seconds += time.perf_counter() - t
+                r = evaluate(model, held, train)
+                model_nats += r.model_nats * r.events
+                gram_nats += r.ngram_nats[r.best_order] * r.events
+                events += r.events
+                epochs.append(model.bundle.training["best_epoch"])
+            rows.append([describe(given), model_nats / events, model_nats / gram_nats,
+                         ", ".join(map(str, epochs)), seconds / len(folds)])
+    held = "; ".join(names for _, _, names in folds)
+    body = (f"Held out (one fold each): {held}. Pooled over the folds.\n\n"
+            f"{table(['setting', 'held-out nats/event', 'model / best KN', 'best epochs', 'train (s per fold)'], rows)}"
+            "\n")
+    record("jazz_sweep", "Jazz model (improv): settings against held-out pieces", body)
 
 
 if __name__ == "__main__":

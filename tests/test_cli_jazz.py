@@ -96,12 +96,26 @@ def test_train_jazz_on_a_user_folder_then_generate(tmp_path, jazz_corpus):
     out = tmp_path / "mine"
     result = run("train-jazz", "--corpus", jazz_corpus, "--out", out, "--epochs", 2, "--units", 8, "--tx", 8)
     assert result.exit_code == 0, result.output
-    assert "training the jazz LSTM (n_a 8, Tx 8" in result.stderr and "bundle written to" in result.stderr
+    assert "training the improv jazz LSTM (n_a 8, Tx 8" in result.stderr and "bundle written to" in result.stderr
+    assert "nats/event held out" in result.stderr
     assert run("generate", "--model", out, "--out", tmp_path / "s.mid", "--bars", 2).exit_code == 0
 
 
+def test_train_jazz_classic_representation_then_generate(tmp_path, jazz_corpus):
+    out = tmp_path / "classic"
+    result = run("train-jazz", "--corpus", jazz_corpus, "--out", out, "--epochs", 1, "--units", 8, "--tx", 8,
+                 "--representation", "classic")
+    assert result.exit_code == 0, result.output
+    assert "training the classic jazz LSTM (n_a 8, Tx 8" in result.stderr
+    assert run("generate", "--model", out, "--out", tmp_path / "s.mid", "--bars", 2).exit_code == 0
+    line = error_line(run("train-jazz", "--corpus", jazz_corpus, "--out", out, "--resume", "--representation",
+                          "improv"))
+    assert line.startswith("Error: --representation improv: the model in ") and "has representation classic" in line
+
+
 def test_train_jazz_corpus_too_small_leaves_nothing(tmp_path, jazz_corpus):
-    line = error_line(run("train-jazz", "--corpus", jazz_corpus / "blues.abc", "--out", tmp_path / "m", "--tx", 400))
+    line = error_line(run("train-jazz", "--corpus", jazz_corpus / "blues.abc", "--out", tmp_path / "m", "--tx", 400,
+                          "--representation", "classic"))
     assert line.startswith("Error: corpus too small: its longest piece has ") and "--tx 400 needs at least 400" in line
     assert not (tmp_path / "m").exists()
 

@@ -25,7 +25,7 @@ SETTINGS = [
     {"dropout": 0.5},
     {"units": 128},
     {"units": 32},
-    {"learning_rate": 0.01},
+    {"learning_rate": 0.005},
     {"learning_rate": 0.002},
     {"tx": 64},
 ]

@@ -1,6 +1,7 @@
 """`genapp train-jazz`, `genapp generate` and `genapp corpus` from the command line."""
 
 import os
+import re
 import shutil
 
 import mido
@@ -130,3 +131,5 @@ def test_corpus_report(jazz_corpus, tmp_path):
     assert "chords from accompaniment: C F G7" in result.stdout and "chords from symbols: F7 Bb7 C7" in result.stdout
     assert f"skipped {bad / 'broken.mid'}: truncated: the MIDI header is incomplete" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("total: 3 pieces (")
+    assert re.search(r"total: .* \d+ events; classic: \d+ values", result.stdout)
+    assert re.search(r"4/4, 120 bpm, 4 measures, \d+ notes, \d+ events \(\d+ classic values\)", result.stdout)

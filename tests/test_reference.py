@@ -280,19 +280,48 @@ def test_shipped_names_model_is_the_reference_lstm():
         np.testing.assert_allclose(y_hat[:, 0], keras_probs[0], atol=1e-5)
 
 
-def test_shipped_jazz_model_is_the_reference_lstm():
+def test_classic_jazz_model_is_the_reference_lstm(classic_bundle):
     from genapp.products.jazz import JazzModel
 
-    m = JazzModel.load(paths.models_dir() / "jazz")
+    m = JazzModel.load(classic_bundle)
     p = ref.params_from_keras_lstm(*m.layers.lstm.cell.get_weights())
     p.update(ref.params_from_keras_dense(*m.layers.densor.get_weights()))
     n = m.config.n_values
     states = m.stepper.initial_states(1)
     a, c = np.zeros((m.config.units, 1)), np.zeros((m.config.units, 1))
-    for i in [0, 5, 17, 3, 42]:
+    for i in [0, 5, 17, 3, n - 1]:
         keras_probs, states = m.stepper.step(np.array([i]), states)
         x = np.zeros((n, 1))
         if i:
             x[i] = 1
         a, c, y_hat, _ = ref.lstm_cell_forward(x, a, c, p)
         np.testing.assert_allclose(y_hat[:, 0], keras_probs[0], atol=1e-5)
+
+
+def test_shipped_jazz_model_is_the_reference_lstm_with_two_softmax_heads():
+    """The shipped (improv) model: a<t> is the textbook LSTM's; its heads are softmax(W [a<t>, x<t>(, d)] + b)."""
+    from genapp.music import events as ev
+    from genapp.music.corpus import load_corpus
+    from genapp.products.improv import piece_arrays
+    from genapp.products.jazz import JazzModel
+
+    m = JazzModel.load(paths.models_dir() / "jazz")
+    assert m.config.representation == "improv"
+    p = ref.params_from_keras_lstm(*m.bundle.model.get_layer("lstm").cell.get_weights())
+    p.update(Wy=np.zeros((1, m.config.units)), by=np.zeros((1, 1)))  # the LSTM's own softmax is not used
+    wd, bd = m.bundle.model.get_layer("duration_head").get_weights()
+    wp, bp = m.bundle.model.get_layer("pitch_head").get_weights()
+    piece = piece_arrays(load_corpus([str(paths.corpora_dir() / "jazz" / "blues_for_keras.abc")]).pieces[0])
+    states = m.stepper.initial_states(1)
+    a, c = np.zeros((m.config.units, 1)), np.zeros((m.config.units, 1))
+    for t in range(6):
+        x = piece.features[t][:, None].astype(float)  # (F, 1)
+        hx, p_duration, states = m.stepper.step(piece.features[t][None], states)
+        a, c, _, _ = ref.lstm_cell_forward(x, a, c, p)
+        ax = np.vstack([a, x])
+        np.testing.assert_allclose(ref.softmax(wd.T @ ax + bd[:, None])[:, 0], p_duration[0], atol=1e-5)
+        d = piece.targets[t, 0]
+        one_hot = np.zeros((ev.MAX_UNITS, 1))
+        one_hot[d] = 1
+        expected = ref.softmax(wp.T @ np.vstack([ax, one_hot]) + bp[:, None])[:, 0]
+        np.testing.assert_allclose(expected, m.stepper.pitch_probs(hx, [d])[0], atol=1e-5)

@@ -91,6 +91,7 @@ class ClassicModel(JazzModel):
     SYMBOLS = "values"
 
     def __init__(self, bundle):
+        bundle.config.setdefault("representation", "classic")  # bundles of genapp 0.2 do not say
         super().__init__(bundle)
         self.values = [None] + [parse_value(s) for s in bundle.vocab.symbols[1:]]  # index -> Value
         # per value: its TYPE and step bounds, for banning values no pitch could realise

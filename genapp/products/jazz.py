@@ -136,24 +136,27 @@ def takes(model: JazzModel, files: list[list[Path]], progression: Progression, b
 
 def corpus_report(sources: list[str], melody_track: str | None = None, use_cache: bool = True,
                   say: Callable[[str], None] | None = None) -> Iterator[str]:
-    """What genapp makes of music files, line by line: per piece its melody track and why, size, chords, values."""
+    """What genapp makes of music files, line by line: per piece its melody track and why, size, chords, events."""
     corpus = load_corpus(sources, melody_track=melody_track, use_cache=use_cache, say=say)
-    sequences = []
+    sequences, events = [], 0
     for piece in corpus.pieces:
         values = piece_values(piece)
         sequences.append(values)
+        count = len(improv.piece_events(piece))
+        events += count
         chords = " ".join(dict.fromkeys(c.chord.symbol for c in piece.chords))
         yield piece.name
         yield f"  melody: {piece.melody_track} ({piece.melody_reason})"
         yield (f"  {piece.time_signature}, {piece.tempo:g} bpm, {piece.measures} measures, {len(piece.melody)} notes, "
-               f"{len(values)} values")
+               f"{count} events ({len(values)} classic values)")
         yield f"  chords from {piece.chord_source}: {chords}"
         for note in piece.notes:
             yield f"  note: {note}"
     for s in corpus.skipped:
         yield f"skipped {s.source}: {s.reason}"
     yield (f"total: {len(corpus.pieces)} pieces ({corpus.from_cache} sources from cache), {len(corpus.skipped)} "
-           f"skipped, {sum(len(v) for v in sequences)} values, vocabulary of {build_vocab(sequences).size - 1} values")
+           f"skipped, {events} events; classic: {sum(len(v) for v in sequences)} values, vocabulary of "
+           f"{build_vocab(sequences).size - 1} values")
 
 
 @dataclass

@@ -123,6 +123,21 @@ def test_improv_fine_tunes_from_a_trained_model(tmp_path, jazz_corpus, jazz_bund
 # ---- classic: the course's grammar ---------------------------------------------------------------
 
 
+def test_a_bundle_that_does_not_name_its_representation_is_classic_and_resumes_so(tmp_path, classic_bundle,
+                                                                                   jazz_corpus):
+    import json
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(classic_bundle, old)
+    config = json.loads((old / "config.json").read_text())
+    del config["model"]["representation"]  # as genapp 0.2 wrote them
+    (old / "config.json").write_text(json.dumps(config))
+    assert type(JazzModel.load(old)) is ClassicModel
+    again = train_jazz([str(jazz_corpus)], old, {"epochs": 3}, resume=True)
+    assert type(again) is ClassicModel and again.config.representation == "classic"
+
+
 def test_classic_values_fill_the_bars(classic):
     solo = classic.solo(progression_from_text("Dm7 G7 Cmaj7"), bars=5, temperature=1.0, seed=0)
     assert sum(v.duration for v in solo.values) == Fraction(20)

@@ -49,10 +49,10 @@ def sources_added() -> str:
     """What each group of training sources adds: the improv model trained without it, on the same folds."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, left_out in GROUPS.items():
+        for g, (label, left_out) in enumerate(GROUPS.items()):
             nats = events = 0.0
             for k, (train, held, _) in enumerate(jazz_folds(2, FOLDS)):
-                r = evaluate(train_jazz([s for s in train if not left_out(s)], f"{tmp}/{k}", {}), held, train)
+                r = evaluate(train_jazz([s for s in train if not left_out(s)], f"{tmp}/{g}-{k}", {}), held, train)
                 nats += r.model_nats * r.events
                 events += r.events
             rows.append([label, nats / events])

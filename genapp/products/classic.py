@@ -1,7 +1,9 @@
 """The classic jazz representation's own parts (the course's grammar, ``music.grammar``).
 
-    ClassicData         pieces -> value sequences -> windows of Tx values split by piece (``music.dataset``)
-                        -> arrays for the fused or the unrolled graph (``nn.jazz_lstm``)
+    training_data, vocabulary, model_args, batches, graphs
+                        the training path's steps, which ``products.jazz`` hands on: pieces -> value
+                        sequences -> windows of Tx values split by piece (``music.dataset``) -> arrays for
+                        the fused or the unrolled graph (``nn.jazz_lstm``)
     ClassicModel        sample values one at a time, banning those no pitch could realise over the chord,
                         until the bars are full -> decode to notes (``music.grammar.decode``)
 
@@ -17,19 +19,37 @@ import keras
 import numpy as np
 
 from genapp.config import JazzConfig
+from genapp.data.digest import sha256_json
 from genapp.data.sequences import PAD_INDEX, one_hot, shift_right
+from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
 from genapp.data.split import split_by_hash
-from genapp.music.dataset import _base, piece_values, split_sequences, windows
+from genapp.music.dataset import _base, build_vocab, piece_values, split_sequences, windows
 from genapp.music.grammar import REGISTER, Decoded, Value, chord_at, decode, parse_value, register_types
 from genapp.music.piece import ChordSpan, Piece
 from genapp.music.progression import Progression
 from genapp.music.theory import Chord
 from genapp.products.solos import JazzModel
-from genapp.training import Batches
+from genapp.training import Batches, TrainingData
 
 
-def classic_batches(named: list[tuple[str, list[str]]], vocab, options, args: dict, say) -> Batches:
+def training_data(pieces: list[Piece], options, facts: dict) -> TrainingData:
+    """Each piece's melody as value strings, by piece name; every value is a symbol a resumed model must know."""
+    named = [(p.name, piece_values(p)) for p in pieces]
+    facts = {**facts, "values": sum(len(s) for _, s in named), "graph": options.graph}
+    # the digest is of the value sequences, not of paths (which differ per clone)
+    return TrainingData(named, [v for _, seq in named for v in seq], sha256_json([seq for _, seq in named]), facts)
+
+
+def vocabulary(named: list[tuple[str, list[str]]]) -> Vocabulary:
+    return build_vocab([seq for _, seq in named])
+
+
+def model_args(vocab: Vocabulary, options) -> dict:
+    return JazzConfig(vocab.size, options.units, options.tx).to_json()
+
+
+def batches(named: list[tuple[str, list[str]]], vocab, options, args: dict, say) -> Batches:
     """Value sequences by piece -> windows of Tx values for the fused (indices) or unrolled (one-hot) graph."""
     cfg = JazzConfig.from_json(args)
     longest = max(len(seq) for _, seq in named)
@@ -64,7 +84,7 @@ def held_out_names(named: list[tuple[str, list[str]]], fraction: float) -> list[
     return [_base(name) for name, _ in split_by_hash(named, fraction, key=lambda p: _base(p[0]))[1]]
 
 
-def classic_graphs(args: dict, options):
+def graphs(args: dict, options):
     from genapp.nn.jazz_lstm import build_layers, fused_model, unrolled_model
 
     cfg = JazzConfig.from_json(args)

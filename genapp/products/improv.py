@@ -3,7 +3,9 @@
     piece_arrays(piece)   melody over chords -> (features (L, F), duration one-hot (L, D), targets (L, 2))
                           (``music.events``: encode, then what the model sees before each event)
     EventWindows          batches of Tx-event windows cut from those arrays on demand
-    improv_batches        pieces split by piece -> training and validation windows
+    training_data, vocabulary, model_args, batches, graphs
+                          the training path's steps, which ``products.jazz`` hands on: pieces -> arrays
+                          -> windows split by piece -> the model (``nn.improv``) and its loss
     ImprovModel           a loaded bundle: improvise events over chords (duration, then pitch step, each
                           sampled and fed back), score pieces (nats per event)
 
@@ -19,6 +21,7 @@ import keras
 import numpy as np
 
 from genapp.config import ImprovConfig
+from genapp.data.digest import sha256_json
 from genapp.data.split import split_by_hash
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError
@@ -29,7 +32,7 @@ from genapp.music.piece import ChordSpan, Piece
 from genapp.music.progression import Progression
 from genapp.products.solos import JazzModel
 from genapp.sampling import sample_indices
-from genapp.training import Batches
+from genapp.training import Batches, TrainingData
 
 VOCAB = Vocabulary(tuple(f"duration {d}" for d in ev.DURATIONS) + tuple(f"pitch {p}" for p in ev.PITCHES), ())
 
@@ -111,7 +114,20 @@ class EventWindows(keras.utils.PyDataset):
         return (self.features[rows], self.durations[rows]), self.targets[rows]
 
 
-def model_args(options) -> dict:
+def training_data(pieces: list[Piece], options, facts: dict) -> TrainingData:
+    """Each piece's events and arrays; no symbol a resumed model could lack (nothing is out of vocabulary)."""
+    arrays = [piece_arrays(p) for p in pieces]
+    strings = [[str(e) for e in p.events] for p in arrays]
+    # the digest is of the event sequences, not of paths (which differ per clone)
+    return TrainingData(arrays, (), sha256_json(strings), {**facts, "events": sum(len(s) for s in strings)})
+
+
+def vocabulary(pieces: list[PieceArrays]) -> Vocabulary:
+    """The same for every corpus: the duration classes, then the pitch classes (the model's two heads side by side)."""
+    return VOCAB
+
+
+def model_args(vocab: Vocabulary, options) -> dict:
     return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)).to_json()
 
 
@@ -128,7 +144,7 @@ def split_pieces(pieces: list[PieceArrays], fraction: float) -> tuple[list[Piece
     return split_by_hash(pieces, fraction, key=lambda p: _base(p.name))
 
 
-def improv_batches(pieces: list[PieceArrays], options, args: dict) -> Batches:
+def batches(pieces: list[PieceArrays], vocab: Vocabulary, options, args: dict, say) -> Batches:
     cfg = ImprovConfig.from_json(args)
     train, held = split_pieces([p for p in pieces if p.events], options.validation)
     if not train:
@@ -145,7 +161,7 @@ def improv_batches(pieces: list[PieceArrays], options, args: dict) -> Batches:
     )
 
 
-def improv_graphs(args: dict):
+def graphs(args: dict, options):
     from genapp.nn.improv import build_model
     from genapp.nn.losses import FactorisedCrossEntropy
 

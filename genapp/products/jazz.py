@@ -27,19 +27,20 @@ from pathlib import Path
 import numpy as np
 
 from genapp import paths
-from genapp.config import JazzConfig, JazzOptions, JazzSampling
+from genapp.config import JazzOptions, JazzSampling
 from genapp.data.digest import sha256_json
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
 from genapp.music.corpus import load_corpus
 from genapp.music.dataset import _base, build_vocab, piece_values
 from genapp.music.progression import Progression
-from genapp.products import improv
-from genapp.products.classic import ClassicModel, classic_batches, classic_graphs
+from genapp.products import classic, improv
+from genapp.products.classic import ClassicModel
 from genapp.products.solos import JazzModel, Solo
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
 __all__ = ["ClassicModel", "JazzModel", "Solo", "evaluate", "takes", "train_jazz"]
+
 
 def _describe(source: str) -> str:
     """A source as recorded in training.json: relative to the current folder when inside it."""
@@ -50,11 +51,17 @@ def _describe(source: str) -> str:
 
 
 class JazzRecipe(Recipe):
+    """The training path's jazz steps: read the corpus, then hand each step to the representation's own."""
+
     kind, symbol = "jazz", "event"
 
     def __init__(self, sources: list[str], melody_track: str | None = None, say: Callable[[str], None] | None = None):
         self.sources, self.melody_track, self.say = [str(s) for s in sources], melody_track, say
         self.loaded = JazzModel
+
+    @staticmethod
+    def _own(options: JazzOptions):
+        return improv if options.representation == "improv" else classic
 
     def read(self, options: JazzOptions) -> TrainingData:
         corpus = load_corpus(self.sources, melody_track=self.melody_track, say=self.say)
@@ -64,35 +71,19 @@ class JazzRecipe(Recipe):
             "representation": options.representation,
             "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
         }
-        if options.representation == "improv":
-            pieces = [improv.piece_arrays(p) for p in corpus.pieces]
-            strings = [[str(e) for e in p.events] for p in pieces]
-            facts["events"] = sum(len(s) for s in strings)
-            # the digest is of the event sequences, not of paths (which differ per clone)
-            return TrainingData(pieces, (), sha256_json(strings), facts)
-        named = [(p.name, piece_values(p)) for p in corpus.pieces]
-        facts.update(values=sum(len(s) for _, s in named), graph=options.graph)
-        return TrainingData(named, [v for _, seq in named for v in seq], sha256_json([seq for _, seq in named]), facts)
+        return self._own(options).training_data(corpus.pieces, options, facts)
 
     def vocabulary(self, corpus: TrainingData, options: JazzOptions) -> Vocabulary:
-        if options.representation == "improv":
-            return improv.VOCAB
-        return build_vocab([seq for _, seq in corpus.data])
+        return self._own(options).vocabulary(corpus.data)
 
     def model_args(self, vocab: Vocabulary, options: JazzOptions) -> dict:
-        if options.representation == "improv":
-            return improv.model_args(options)
-        return JazzConfig(vocab.size, options.units, options.tx).to_json()
+        return self._own(options).model_args(vocab, options)
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: JazzOptions, args: dict, say) -> Batches:
-        if options.representation == "improv":
-            return improv.improv_batches(corpus.data, options, args)
-        return classic_batches(corpus.data, vocab, options, args, say)
+        return self._own(options).batches(corpus.data, vocab, options, args, say)
 
     def graphs(self, args: dict, options: JazzOptions):
-        if options.representation == "improv":
-            return improv.improv_graphs(args)
-        return classic_graphs(args, options)
+        return self._own(options).graphs(args, options)
 
 
 def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: str = "default",

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import keras
@@ -46,7 +46,24 @@ class PieceArrays:
     targets: np.ndarray  # (L, 2) int32: (duration, pitch) indices
 
 
+def in_eighths(piece: Piece) -> Piece:
+    """The piece as the model reads it: a melody that moves mostly in sixteenths is read in double time.
+
+    A rag or a march notated in 2/4 with running sixteenths has the feel of a
+    4/4 line in eighths (the rhythm that genapp's lead sheets and its solos
+    move in); reading its notes, chords and bars at twice their notated
+    length puts both on one rhythmic scale.  Any other piece is read as written.
+    """
+    durations = sorted(n.duration for n in piece.melody)
+    if not durations or durations[len(durations) // 2] > 0.25 + 1e-9:
+        return piece
+    return replace(piece, melody=[replace(n, start=2 * n.start, duration=2 * n.duration) for n in piece.melody],
+                   chords=[replace(c, start=2 * c.start, duration=2 * c.duration) for c in piece.chords],
+                   measure_length=2 * piece.measure_length)
+
+
 def piece_events(piece: Piece) -> list[ev.Event]:
+    piece = in_eighths(piece)
     return ev.encode(piece.melody, piece.measure_length * piece.measures)
 
 
@@ -54,7 +71,8 @@ def piece_arrays(piece: Piece) -> PieceArrays:
     events = piece_events(piece)
     y = ev.targets(events)
     durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[y[:, 0]] if len(events) else np.zeros((0, ev.MAX_UNITS), np.float32)
-    return PieceArrays(piece.name, events, ev.walk(events, ev.Context(piece.chords, piece.measure_length)), durations, y)
+    read = in_eighths(piece)
+    return PieceArrays(piece.name, events, ev.walk(events, ev.Context(read.chords, read.measure_length)), durations, y)
 
 
 class EventWindows(keras.utils.PyDataset):

@@ -105,6 +105,23 @@ def test_improv_scores_match_its_training_loss(improv, jazz_corpus):
     assert events == len(piece.events) > 10 and total == pytest.approx(loss, rel=1e-4)
 
 
+def test_a_melody_in_sixteenths_is_read_in_double_time():
+    from genapp.music.piece import ChordSpan, Note, Piece
+    from genapp.music.theory import parse_chord_symbol
+    from genapp.products.improv import in_eighths, piece_events
+
+    def piece(step: float) -> Piece:
+        melody = [Note(i * step, step, 60 + i % 5) for i in range(8)]
+        return Piece("p", melody, [ChordSpan(0, 2, parse_chord_symbol("C"))], 2.0, "2/4", 100, 1, "", "", "given")
+
+    fast, even = piece(0.25), piece(0.5)
+    read = in_eighths(fast)
+    assert [n.duration for n in read.melody] == [0.5] * 8 and read.measure_length == 4.0
+    assert read.chords[0].duration == 4 and in_eighths(even) is even
+    assert [e.units for e in piece_events(fast)] == [6] * 8  # eighths, as the 4/4 lines of the corpus
+    assert [e.step for e in piece_events(fast)] == [e.step for e in ev.encode(even.melody)]
+
+
 def test_improv_resume_continues_and_keeps_the_representation(tmp_path, jazz_corpus):
     out = tmp_path / "m"
     first = train_jazz([str(jazz_corpus)], out, {"units": 4, "tx": 6, "epochs": 1})

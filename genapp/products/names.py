@@ -78,7 +78,7 @@ class NamesRecipe(Recipe):
         return Vocabulary.build(corpus.symbols, specials=(PAD, END))
 
     def model_args(self, vocab: Vocabulary, options: NamesOptions) -> dict:
-        return CharLMConfig(vocab.size, options.cell, options.units, options.layers).to_json()
+        return CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout).to_json()
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: NamesOptions, args: dict, say) -> Batches:
         names = corpus.data

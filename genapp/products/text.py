@@ -62,7 +62,7 @@ class TextRecipe(Recipe):
         return build_vocab(corpus.data, options.level, options.vocab_size if options.level == "word" else None)
 
     def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
-        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers)
+        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout)
         return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:

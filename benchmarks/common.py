@@ -97,3 +97,17 @@ def jazz_folds(size: int = 2, folds: int | None = None) -> list[tuple[list[str],
         held = ranked[k * size : (k + 1) * size]
         out.append(([s for s in sources if s not in held], held, ", ".join(_base(h) for h in held)))
     return out
+
+
+def city_names() -> list[str]:
+    """A second names list any Python has at hand: the cities of the IANA time zone database (``zoneinfo``).
+
+    The last part of each zone name (``America/Argentina/Buenos_Aires`` ->
+    ``Buenos Aires``), leaving out the Etc/ and legacy country aliases and
+    all-capital abbreviations; distinct, sorted.
+    """
+    import zoneinfo
+
+    legacy = ("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")
+    zones = [z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(legacy)]
+    return sorted({z.rsplit("/", 1)[1].replace("_", " ") for z in zones} - {n for n in (z.rsplit("/", 1)[1] for z in zones) if n.isupper()})

@@ -62,3 +62,18 @@ def best_ngram(train: list[str], test: list[str], orders=range(1, 9)) -> list[tu
         total, count = CharNgram(n, train).nats(test)
         rows.append((n, total / count))
     return rows
+
+
+def kneser_ney(train: list[str], test: list[str], orders=range(2, 9)) -> list[tuple[int, float]]:
+    """[(order, nats per symbol on test)] for interpolated Kneser-Ney (``genapp.data.ngram``), each sequence
+    scored on every character plus its end token, as ``best_ngram`` and the neural models are."""
+    from genapp.data.ngram import KneserNey
+
+    seqs = [list(s) + [STOP] for s in train]
+    tests = [list(s) + [STOP] for s in test]
+    vocab = len(set("".join(train)) | set("".join(test)) | {STOP})
+    rows = []
+    for n in orders:
+        total, count = KneserNey(seqs, n, vocab).nats(tests)
+        rows.append((n, total / count))
+    return rows

@@ -223,6 +223,38 @@ def sampling_option(product: str, name: str, *decls: str, **kwargs):
                         help=field.metadata["help"])
 
 
+class Temperatures(click.ParamType):
+    """One temperature or several, comma-separated ("0.5,0.8,1.0"): a tuple of floats >= 0."""
+
+    name = "T[,T...]"
+    MAX = 8
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        if isinstance(value, (int, float)):
+            return (float(value),)
+        parts = [p.strip() for p in str(value).split(",")]
+        try:
+            out = tuple(float(p) for p in parts)
+        except ValueError:
+            self.fail(f"{value!r}: expected a number >= 0, or several separated by commas (0.5,0.8,1.0)", param, ctx)
+        if any(not t >= 0 or t == float("inf") for t in out):
+            self.fail(f"{value!r}: every temperature must be a finite number >= 0", param, ctx)
+        if len(out) > self.MAX:
+            self.fail(f"{value!r}: at most {self.MAX} temperatures in one call", param, ctx)
+        return out
+
+
+def temperatures_option(product: str):
+    """-t/--temperature for names and text: one value, or several for a labelled sample each."""
+    field = next(f for f in dataclasses.fields(configs.SAMPLING[product]) if f.name == "temperature")
+    default = getattr(configs.SAMPLING[product], "temperature")
+    return click.option("--temperature", "-t", "temperatures", type=Temperatures(), default=str(default),
+                        show_default=True, help=f"{field.metadata['help']} Several, comma-separated (0.5,0.8,1.0): "
+                                                "one labelled sample per value, each from the same --seed.")
+
+
 TOP_K = click.option("--top-k", type=click.IntRange(min=1), help="Sample only among the K likeliest symbols.")
 
 
@@ -301,7 +333,7 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
 
 @cli.command("dino-names", context_settings=CONTEXT, short_help="Invent dinosaur names (or names like your list).")
 @sampling_option("names", "count", "--count", "-n")
-@sampling_option("names", "temperature", "--temperature", "-t")
+@temperatures_option("names")
 @TOP_K
 @seed_option("names")
 @click.option("--prefix", default="", help="Names start with these letters.")
@@ -313,7 +345,7 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
               moved_to="train with `genapp train-names --corpus FILE --out DIR`, then `genapp dino-names --model DIR`")
 @click.option("--score", cls=Moved, is_flag=True, moved_to="score names with `genapp score --model dinos NAME...`")
 @library_errors
-def dino_names(count, temperature, top_k, seed, prefix, novel, mark, max_length, model_dir):
+def dino_names(count, temperatures, top_k, seed, prefix, novel, mark, max_length, model_dir):
     """Invent dinosaur names (or names like any list you train a model on).
 
     Prints one name per line, capitalised.
@@ -323,16 +355,20 @@ def dino_names(count, temperature, top_k, seed, prefix, novel, mark, max_length,
       genapp dino-names --count 5 --seed 7
       genapp dino-names --prefix ptero --novel
       genapp dino-names --model my_model --temperature 0.7
+      genapp dino-names --temperature 0.5,1.0,1.5 --count 5 --seed 1
     """
     model_dir = _model_source(model_dir, "names", "dinos")
     from genapp.products.names import NamesModel, display  # imports Keras
 
     model = NamesModel.load(model_dir)
-    generated = model.generate(
-        count, temperature=temperature, top_k=top_k, seed=seed, prefix=prefix, novel=novel, max_length=max_length
-    )
-    for g in generated:
-        click.echo(f"{display(g.name)}\t{'new' if g.is_new else 'known'}" if mark else display(g.name))
+    for i, temperature in enumerate(temperatures):
+        generated = model.generate(
+            count, temperature=temperature, top_k=top_k, seed=seed, prefix=prefix, novel=novel, max_length=max_length
+        )
+        if len(temperatures) > 1:
+            click.echo(("\n" if i else "") + f"temperature {temperature:g}:")
+        for g in generated:
+            click.echo(f"{display(g.name)}\t{'new' if g.is_new else 'known'}" if mark else display(g.name))
 
 
 # ---- text -----------------------------------------------------------------------------------------
@@ -375,28 +411,36 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
 @_model_option("text", "text")
 @click.option("--prompt", default="", help="Text to continue (its last Tx tokens are used).")
 @sampling_option("text", "length")
-@sampling_option("text", "temperature", "--temperature", "-t")
+@click.option("--exact", is_flag=True, help="Stop at exactly --length tokens, even mid-word.")
+@temperatures_option("text")
 @TOP_K
 @seed_option("text")
 @library_errors
-def write_command(model_dir, prompt, length, temperature, top_k, seed):
+def write_command(model_dir, prompt, length, exact, temperatures, top_k, seed):
     """Continue a prompt with a text model, printing as it writes.
+
+    The text ends at the end of a sentence, else of a word, near --length
+    tokens (within a fifth of it either way); --exact stops at --length.
 
     \b
     Examples:
       genapp write --prompt "The for statement"
       genapp write --model sonnets --prompt "Shall I compare thee" --length 400 --seed 1
+      genapp write --prompt "The for statement" --temperature 0.5,0.8,1.0 --seed 2
     """
     model_dir = _model_source(model_dir, "text", "text")
     from genapp.products.text import TextModel  # imports Keras
 
     model = TextModel.load(model_dir)
-    pieces = model.write(prompt, length, temperature, top_k, seed, say=_say)
-    click.echo(prompt, nl=False)
-    for piece in pieces:
-        click.echo(piece, nl=False)
-        sys.stdout.flush()
-    click.echo()
+    for i, temperature in enumerate(temperatures):
+        if len(temperatures) > 1:
+            click.echo(("\n" if i else "") + f"temperature {temperature:g}:")
+        pieces = model.write(prompt, length, temperature, top_k, seed, say=_say if i == 0 else None, whole=not exact)
+        click.echo(prompt, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
+            sys.stdout.flush()
+        click.echo()
 
 
 @cli.command("score", context_settings=CONTEXT, short_help="Score names or texts: log P and nats per symbol.")

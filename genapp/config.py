@@ -108,11 +108,14 @@ class CharLMConfig(Saved):
     cell: str  # rnn | gru | lstm
     units: int  # n_a, the hidden state size of every layer
     layers: int  # stacked recurrent layers (deep RNN)
+    dropout: float = 0.0  # after each recurrent layer, while training (bundles before 0.3 have none)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {self.cell!r}")
         require_positive_ints(self, "vocab_size", "units", "layers")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"expected dropout in [0, 1), got {self.dropout!r}")
         require_weights_at_most(self.weights(), "a model")
 
     def weights(self) -> int:
@@ -196,6 +199,7 @@ class NamesOptions:
     cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
     units: int = option(128, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
+    dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
     validation: float = option(0.1, "Share of the names held out to measure the model (those with the smallest "
                                     "CRC-32; at least one; 0: none).", share=True)
     settings: TrainSettings = TrainSettings(learning_rate=0.01)
@@ -208,6 +212,7 @@ class TextOptions:
     cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
     units: int = option(256, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
+    dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
     vocab_size: int = option(5000, "Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer "

@@ -99,6 +99,18 @@ class EpochPrinter(keras.callbacks.Callback):
         self.say(f"{line}  [{time.perf_counter() - self.start:5.1f}s]")
 
 
+class EpochSamples(keras.callbacks.Callback):
+    """After each epoch's line, a few samples from the model as it is (``sample()`` returns the lines)."""
+
+    def __init__(self, sample: Callable[[int], list[str]], say: Callable[[str], None]):
+        super().__init__()
+        self.sample, self.say = sample, say
+
+    def on_epoch_end(self, epoch, logs=None):
+        for line in self.sample(epoch):
+            self.say(f"    {line}")
+
+
 class Interrupt:
     """Ctrl-C while training: the first press sets ``pressed`` (stop after this batch); a second stops at once."""
 
@@ -214,6 +226,7 @@ def fit(
     checkpoint: Callable[[int, float], None] | None = None,
     resume: Resume = Resume(),
     symbol: str = "symbol",
+    samples: Callable[[int], list[str]] | None = None,
 ) -> TrainResult:
     """Train in place; on return the model holds the best epoch's weights (and optimizer state).
 
@@ -229,6 +242,8 @@ def fit(
         callbacks.append(keeper)
         if say is not None:
             callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss, symbol))
+            if samples is not None:
+                callbacks.append(EpochSamples(samples, say))
         start = time.perf_counter()
         if isinstance(train, tuple):  # arrays: Keras batches and shuffles them
             kwargs = {"x": train[0], "y": train[1], "batch_size": settings.batch_size, "shuffle": True}
@@ -283,6 +298,7 @@ def train_and_save(
     val_symbols_per_seq: float | None = None,
     symbol: str = "symbol",
     resume: Resume = Resume(),
+    samples: Callable[[int], list[str]] | None = None,
 ) -> TrainResult:
     """Fit ``trainee`` (default: ``model``), writing ``model``'s bundle at every improvement and at the end.
 
@@ -318,7 +334,7 @@ def train_and_save(
         save({"epochs_run": best_epoch, "best_epoch": best_epoch, "best_val_loss": best_loss if val is not None else None,
               "train_seconds": round(time.perf_counter() - started, 2), "interrupted": False, "in_progress": True})
 
-    result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume, symbol)
+    result = fit(trainee, train, val, settings, say, val_symbols_per_seq, checkpoint, resume, symbol, samples)
     if result.improved:
         save(result.to_json())
     elif not result.interrupted and not resume.epoch:
@@ -388,6 +404,11 @@ class Recipe:
     def graphs(self, args: dict, options) -> tuple[keras.Model, keras.Model, object]:
         """(the model the bundle holds, the graph to fit (may be the same), its loss; None: sequence cross-entropy)."""
         raise NotImplementedError
+
+    def samples(self, model: keras.Model, args: dict, vocab, corpus: TrainingData, options
+                ) -> Callable[[int], list[str]] | None:
+        """What to print after each epoch (lines of samples from ``model`` as it trains), or None."""
+        return None
 
 
 def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name: str = "default",
@@ -459,6 +480,7 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
         out_dir=out_dir, kind=recipe.kind, model=model, vocab=vocab, config=args, facts=facts, train=batches.train,
         val=batches.val, settings=settings, trainee=trainee, say=say,
         val_symbols_per_seq=batches.symbols_per_val_seq, symbol=recipe.symbol, resume=start,
+        samples=recipe.samples(model, args, vocab, corpus, options) if say else None,
     )
     if say:
         say(outcome(result, out_dir, batches.symbols_per_val_seq, recipe.symbol))

@@ -1,5 +1,6 @@
 """The command line: help texts, exact one-line errors, exit codes, nothing half-written."""
 
+import re
 import shutil
 
 import pytest
@@ -44,13 +45,27 @@ def test_mark_and_score(tiny_bundle):
     "args, line",
     [
         (["--count", "0"], "Error: Invalid value for '--count' / '-n': 0 is not in the range x>=1."),
-        (["--temperature", "-1"], "Error: Invalid value for '--temperature' / '-t': -1.0 is not in the range x>=0."),
+        (["--temperature", "-1"], "Error: Invalid value for '--temperature' / '-t': '-1': every temperature must be a "
+                                  "finite number >= 0"),
+        (["-t", "0.5,x"], "Error: Invalid value for '--temperature' / '-t': '0.5,x': expected a number >= 0, or several "
+                          "separated by commas (0.5,0.8,1.0)"),
+        (["-t", ",".join(["1"] * 9)], "Error: Invalid value for '--temperature' / '-t': '1,1,1,1,1,1,1,1,1': at most 8 "
+                                      "temperatures in one call"),
         (["--top-k", "0"], "Error: Invalid value for '--top-k': 0 is not in the range x>=1."),
     ],
 )
 def test_bad_numbers(tiny_bundle, args, line):
     result = run("dino-names", "--model", str(tiny_bundle), *args)
     assert result.exit_code == 2 and result.stderr.strip().splitlines()[-1] == line
+
+
+def test_several_temperatures_give_labelled_names_from_the_same_seed(tiny_bundle):
+    result = run("dino-names", "--model", str(tiny_bundle), "-n", "2", "-t", "0.5,2", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "temperature 0.5:" and lines[3] == "" and lines[4] == "temperature 2:" and len(lines) == 7
+    hot = run("dino-names", "--model", str(tiny_bundle), "-n", "2", "-t", "2", "--seed", "4")
+    assert hot.stdout.splitlines() == lines[5:]
 
 
 def test_unknown_prefix_and_score_characters(tiny_bundle):
@@ -130,6 +145,9 @@ def test_train_then_generate(tmp_path, tiny_corpus):
                  "--units", "8", "--cell", "rnn", "--seed", "0")
     assert result.exit_code == 0 and result.stdout == ""
     assert "epoch   1/1" in result.stderr and f"sample from it with: genapp dino-names --model {out}" in result.stderr
+    samples = result.stderr.splitlines()[result.stderr.splitlines().index(
+        next(line for line in result.stderr.splitlines() if line.startswith("epoch   1/1"))) + 1]
+    assert samples.startswith("    ") and re.search(r"\((in-train|held-out|new)\)", samples)
     result = run("dino-names", "--model", str(out), "--count", "2", "--seed", "0")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
     assert (out / "model.keras").is_file()

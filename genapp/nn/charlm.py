@@ -48,6 +48,8 @@ def build_model(config: CharLMConfig, initialize: bool = True) -> keras.Model:
     x = OneHot(config.vocab_size, name="one_hot")(ids)  # (batch, T, V)
     for i in range(config.layers):
         x = recurrent_layer(config.cell, config.units, f"recurrent_{i}", initialize)(x)  # (batch, T, n_a)
+        if config.dropout:
+            x = keras.layers.Dropout(config.dropout, name=f"dropout_{i}")(x)  # training only
     dense_init = {} if initialize else loading_initializers()
     probs = keras.layers.Dense(config.vocab_size, activation="softmax", name="softmax", **dense_init)(x)  # (batch, T, V)
     return keras.Model(ids, probs, name=f"charlm_{config.cell}")

@@ -23,12 +23,14 @@ from genapp.data.digest import sha256_file
 from genapp.data.vocab import END, PAD, Vocabulary, never_seen
 from genapp.errors import GenappError, param
 from genapp.inference import CharLMModel
+from genapp.sampling import sample_sequence
 from genapp.text.corpus import MAX_NAME_LENGTH, read_names, split_names
 from genapp.text.windows import count_targets, names_to_arrays
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
 KIND = "names"
 MAX_ROUNDS = 50  # sampling rounds before giving up on finding enough distinct names
+EPOCH_SAMPLES = 5  # names shown after each training epoch
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class NamesRecipe(Recipe):
         return Vocabulary.build(corpus.symbols, specials=(PAD, END))
 
     def model_args(self, vocab: Vocabulary, options: NamesOptions) -> dict:
-        return CharLMConfig(vocab.size, options.cell, options.units, options.layers).to_json()
+        return CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout).to_json()
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: NamesOptions, args: dict, say) -> Batches:
         names = corpus.data
@@ -98,6 +100,43 @@ class NamesRecipe(Recipe):
 
         model = build_model(CharLMConfig.from_json(args))
         return model, model, None
+
+    def samples(self, model, args: dict, vocab: Vocabulary, corpus: TrainingData, options: NamesOptions):
+        """Five names after each epoch, each marked in-train, held-out or new (as makemore does)."""
+        from genapp.nn.charlm import stepper
+
+        train, held = (set(part) for part in split_names(corpus.data, options.validation))
+        step = stepper(model, CharLMConfig.from_json(args))
+        seed = options.settings.seed
+
+        def names(epoch: int) -> list[str]:
+            found = sample_names(step, vocab, EPOCH_SAMPLES, np.random.default_rng([seed, epoch]), 1.0)
+            marks = [("in-train" if n in train else "held-out" if n in held else "new") if n else "" for n in found]
+            return ["  ".join(f"{display(n)} ({m})" for n, m in zip(found, marks) if n)]
+
+        return names
+
+
+def sample_names(stepper, vocab: Vocabulary, batch: int, rng: np.random.Generator, temperature: float,
+                 top_k: int | None = None, prefix: str = "", max_length: int = NamesSampling.max_length
+                 ) -> list[str | None]:
+    """Sample ``batch`` names in parallel after ``prefix``; None for a name longer than max_length."""
+    pad, end = vocab.index(PAD), vocab.index(END)
+    forced = vocab.encode(prefix)
+    chars: list[list[int]] = [list(forced) for _ in range(batch)]
+    done = np.zeros(batch, dtype=bool)
+    no_empty = [pad] if forced else [pad, end]  # a name has at least one character
+    steps = sample_sequence(stepper, rng, lambda t: no_empty if t == 0 else [pad], batch=batch, primer=forced,
+                            temperature=temperature, top_k=top_k)
+    for _, ids in zip(range(max_length + 1 - len(forced)), steps):
+        for row in np.flatnonzero(~done):
+            if ids[row] == end:
+                done[row] = True
+            else:
+                chars[row].append(int(ids[row]))
+        if done.all():
+            break
+    return ["".join(vocab.decode(c)) if d else None for c, d in zip(chars, done)]
 
 
 def train_names(corpus: Path, out_dir: Path, given: dict | None = None, preset: str = "default",
@@ -167,23 +206,7 @@ class NamesModel(CharLMModel):
         )
 
     def _sample(self, batch, rng, temperature, top_k, prefix, max_length) -> list[str | None]:
-        """Sample ``batch`` names in parallel after ``prefix``; None for a name longer than max_length."""
-        pad, end = self.vocab.index(PAD), self.vocab.index(END)
-        forced = self.vocab.encode(prefix)
-        chars: list[list[int]] = [list(forced) for _ in range(batch)]
-        done = np.zeros(batch, dtype=bool)
-        no_empty = [pad] if forced else [pad, end]  # a name has at least one character
-        steps = self.sample(rng, lambda t: no_empty if t == 0 else [pad], batch=batch, primer=forced,
-                            temperature=temperature, top_k=top_k)
-        for _, ids in zip(range(max_length + 1 - len(forced)), steps):
-            for row in np.flatnonzero(~done):
-                if ids[row] == end:
-                    done[row] = True
-                else:
-                    chars[row].append(int(ids[row]))
-            if done.all():
-                break
-        return ["".join(self.vocab.decode(c)) if d else None for c, d in zip(chars, done)]
+        return sample_names(self.stepper, self.vocab, batch, rng, temperature, top_k, prefix, max_length)
 
     def score(self, names: list[str]) -> list[NameScore]:
         """log P(name) under the model for each name (case-insensitive)."""

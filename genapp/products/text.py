@@ -28,7 +28,8 @@ from genapp.data.vocab import PAD, UNK, Vocabulary, never_seen
 from genapp.errors import GenappError, param
 from genapp.inference import CharLMModel
 from genapp.text.corpus import default_text
-from genapp.text.tokens import WORD_SPECIALS, Detokenizer, build_vocab, encode, tokenize
+from genapp.sampling import sample_sequence
+from genapp.text.tokens import WORD_SPECIALS, Detokenizer, build_vocab, detokenize, encode, ending, tokenize
 from genapp.text.windows import WindowStream
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
@@ -61,7 +62,7 @@ class TextRecipe(Recipe):
         return build_vocab(corpus.data, options.level, options.vocab_size if options.level == "word" else None)
 
     def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
-        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers)
+        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout)
         return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:
@@ -89,6 +90,22 @@ class TextRecipe(Recipe):
 
         model = build_model(CharLMConfig.from_json(TextModel.model_args(args)))
         return model, model, None
+
+    def samples(self, model, args: dict, vocab: Vocabulary, corpus: TrainingData, options: TextOptions):
+        """A line of text from the model after each epoch (80 characters or 16 words; line breaks shown as " / ")."""
+        from genapp.nn.charlm import stepper
+
+        step = stepper(model, CharLMConfig.from_json(TextModel.model_args(args)))
+        banned = [vocab.index(PAD)] + ([vocab.index(UNK)] if UNK in vocab else [])
+        length = 80 if args["level"] == "char" else 16
+
+        def line(epoch: int) -> list[str]:
+            rng = np.random.default_rng([options.settings.seed, epoch])
+            ids = sample_sequence(step, rng, lambda t: banned, temperature=TextSampling.temperature)
+            tokens = [vocab.symbols[int(i[0])] for _, i in zip(range(length), ids)]
+            return [repr(detokenize(tokens, args["level"]).replace("\n", " / "))]
+
+        return line
 
 
 def train_text(texts: list[str] | None, out_dir, given: dict | None = None, preset: str = "default",
@@ -158,11 +175,24 @@ class TextModel(CharLMModel):
             yield self.vocab.symbols[int(chosen[0])]
 
     def write(self, prompt: str, length: int = TextSampling.length, temperature: float = TextSampling.temperature,
-              top_k: int | None = None,
-              seed: int | None = None, say: Callable[[str], None] | None = None) -> Iterator[str]:
-        """``tokens`` as readable text to print after the prompt: spacing and capitals follow on from it."""
+              top_k: int | None = None, seed: int | None = None, say: Callable[[str], None] | None = None,
+              whole: bool = True) -> Iterator[str]:
+        """``tokens`` as readable text to print after the prompt: spacing and capitals follow on from it.
+
+        ``whole``: end at the end of a sentence, else of a word, nearest
+        ``length`` tokens (within a fifth of it, 10 tokens at least, either
+        way; ``text.tokens.ending``); otherwise stop at exactly ``length``.
+        """
         detokenize = Detokenizer.after(tokenize(prompt, self.level), self.level)
-        for token in self.tokens(prompt, length, temperature, top_k, seed, say):
+        slack = max(10, length // 5) if whole else 0
+        held: list[str] = []  # the tokens near the end, printed once the cut is chosen
+        for i, token in enumerate(self.tokens(prompt, length + slack, temperature, top_k, seed, say)):
+            if i < length - slack:
+                yield detokenize(token)
+            else:
+                held.append(token)
+        keep = ending(held, length, self.level, start=max(length - slack, 0)) if whole else length
+        for token in held[: keep - max(length - slack, 0)]:
             yield detokenize(token)
 
     def score(self, texts: list[str]) -> list[TextScore]:

@@ -94,6 +94,34 @@ class Detokenizer:
         return (" " if space else "") + word
 
 
+def ending(tokens: list[str], target: int, level: str, start: int = 0) -> int:
+    """How many of ``tokens`` to keep so that the text ends at a sentence's end, else a word's, nearest ``target``.
+
+    ``tokens`` are the tokens from index ``start`` of a longer run (the ones
+    before it are already printed); ``target`` counts from the run's start.
+    A sentence ends after ".", "!", "?" followed by white space (characters)
+    or at <eos> (words), or at a line break; a word ends before white space
+    (characters) or after any token (words).  Returns the run's length up to
+    the cut, counted from its start; ``target`` itself when no boundary is found.
+    """
+    def after(i: int) -> int:  # the run's length when cut after tokens[i]
+        return start + i + 1
+
+    sentence, word = [], []
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if level == "word":
+            (sentence if t == EOS else word).append(after(i))
+        elif t == "\n" or (t in _SENTENCE_END and nxt is not None and nxt.isspace()):
+            sentence.append(after(i))
+        elif nxt is not None and nxt.isspace() and not t.isspace():
+            word.append(after(i))
+    for found in (sentence, word):
+        if found:
+            return min(found, key=lambda n: (abs(n - target), n))
+    return target
+
+
 def detokenize(tokens: list[str], level: str) -> str:
     d = Detokenizer(level, capitalize_first=True)
     return "".join(d(t) for t in tokens)

@@ -30,9 +30,41 @@ def word_bundle(tmp_path_factory):
 def test_char_model_writes_exactly_length_tokens_reproducibly(char_bundle):
     m = TextModel.load(char_bundle)
     ids, note = m.prompt_ids("The cat")
-    a = list(m.write(ids, 40, seed=1))
-    assert len(a) == 40 and a == list(m.write(ids, 40, seed=1)) and note is None
+    a = list(m.write("The cat", 40, seed=1, whole=False))
+    assert len(a) == 40 and a == list(m.write("The cat", 40, seed=1, whole=False)) and note is None
     assert m.bundle.training["corpus"] == "cats" and m.level == "char"
+
+
+def test_write_ends_at_a_sentence_or_a_word_near_the_length(char_bundle):
+    m = TextModel.load(char_bundle)
+    for seed in range(6):
+        text = "".join(m.write("The cat", 60, seed=seed))
+        exact = "".join(m.write("The cat", 60, seed=seed, whole=False))
+        assert 60 - 12 <= len(text) <= 60 + 12
+        assert text.startswith(exact[:48])  # the same sample, cut elsewhere
+        longer = "".join(m.write("The cat", 72, seed=seed, whole=False))
+        following = longer[len(text) : len(text) + 1]
+        assert text[-1] in ".!?\n" or following.isspace() or following == "", (text, following)
+
+
+@pytest.mark.parametrize("tokens, target, expected", [
+    (list("hello world. this is it. more"), 20, 24),  # a sentence end beats a nearer word end
+    (list("abc defg hij"), 6, 8),  # no sentence: the nearest word end
+    (list("abcdefgh"), 5, 5),  # no boundary at all: the target
+    (list("one\ntwo three"), 6, 4),  # a line break ends a sentence (preferred to the nearer word end)
+])
+def test_ending_of_characters(tokens, target, expected):
+    from genapp.text.tokens import ending
+
+    assert ending(tokens, target, "char") == expected
+
+
+def test_ending_of_words_prefers_eos():
+    from genapp.text.tokens import ending
+
+    words = ["the", "cat", "sat", ".", "<eos>", "the", "dog"]
+    assert ending(words, 6, "word") == 5 and ending(["a", "b", "c"], 2, "word") == 2
+    assert ending(words[3:], 6, "word", start=3) == 5  # counted from the run's start
 
 
 def test_word_model_never_emits_unk(word_bundle):
@@ -50,8 +82,18 @@ def test_score_is_a_log_probability_per_token(char_bundle):
 
 
 def test_cli_write_streams_prompt_and_continuation(char_bundle):
-    result = run("write", "--model", char_bundle, "--prompt", "The dog", "--length", 25, "--seed", 2)
+    result = run("write", "--model", char_bundle, "--prompt", "The dog", "--length", 25, "--seed", 2, "--exact")
     assert result.exit_code == 0 and result.stdout.startswith("The dog") and len(result.stdout) == len("The dog") + 25 + 1
+
+
+def test_cli_write_several_temperatures(char_bundle):
+    result = run("write", "--model", char_bundle, "--prompt", "The dog", "--length", 25, "--seed", 2, "-t", "0,1.5")
+    assert result.exit_code == 0, result.output
+    blocks = result.stdout.split("\n\n")
+    assert len(blocks) == 2 and blocks[0].startswith("temperature 0:\nThe dog")
+    assert blocks[1].startswith("temperature 1.5:\nThe dog")
+    single = run("write", "--model", char_bundle, "--prompt", "The dog", "--length", 25, "--seed", 2, "-t", "1.5")
+    assert blocks[1].split("\n", 1)[1] == single.stdout
 
 
 def test_cli_word_level_write_reads_naturally(word_bundle):
@@ -107,3 +149,11 @@ def test_bundles_of_the_wrong_kind_are_named(char_bundle, tiny_bundle, tmp_path)
     shutil.copytree(char_bundle, copy)
     result = run("dino-names", "--model", copy)
     assert result.stderr.strip() == f"Error: model bundle {copy}: is a 'text' model; this command needs a 'names' model"
+
+
+def test_training_prints_a_line_of_text_after_each_epoch(tmp_path):
+    said = []
+    train_text([TEXT], tmp_path / "t", {"level": "char", "units": 8, "epochs": 2, "batch_size": 8, "tx": 20},
+               say=said.append)
+    samples = [line for line in said if line.startswith("    '")]
+    assert len(samples) == 2 and all(len(line) > 40 for line in samples)

@@ -234,8 +234,8 @@ class JazzOptions:
     dropout: float = option(0.3, "Dropout on the LSTM's input and output while training (improv only).",
                             share=True)
     validation: float = option(0.1, "Share of pieces held out to measure the model (0: none).", share=True)
-    graph: str = option("fused", "Train the fused sequence graph or the classic unrolled one (same layers).",
-                        choices=GRAPHS)
+    graph: str = option("fused", "Classic only: train the fused sequence graph or the classic unrolled one (same "
+                                 "layers).", choices=GRAPHS)
     # chosen by measurement on held-out pieces: benchmarks/jazz_sweep.py
     settings: TrainSettings = TrainSettings(epochs=100, batch_size=16, learning_rate=0.01, clipvalue=5.0, patience=20)
 

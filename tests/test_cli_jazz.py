@@ -109,6 +109,10 @@ def test_train_jazz_classic_representation_then_generate(tmp_path, jazz_corpus):
     assert result.exit_code == 0, result.output
     assert "training the classic jazz LSTM (n_a 8, Tx 8" in result.stderr
     assert run("generate", "--model", out, "--out", tmp_path / "s.mid", "--bars", 2).exit_code == 0
+    line = error_line(run("train-jazz", "--corpus", jazz_corpus, "--out", tmp_path / "u", "--graph", "unrolled"))
+    assert line == ("Error: --graph unrolled: the unrolled graph is the classic model's; add --representation "
+                    "classic, or leave --graph out")
+    assert not (tmp_path / "u").exists()
     line = error_line(run("train-jazz", "--corpus", jazz_corpus, "--out", out, "--resume", "--representation",
                           "improv"))
     assert line.startswith("Error: --representation improv: the model in ") and "has representation classic" in line

@@ -24,7 +24,7 @@ from genapp.config import ImprovConfig
 from genapp.data.digest import sha256_json
 from genapp.data.split import split_by_hash
 from genapp.data.vocab import Vocabulary
-from genapp.errors import GenappError
+from genapp.errors import GenappError, param
 from genapp.music import events as ev
 from genapp.music.dataset import _base
 from genapp.music.grammar import REGISTER, Decoded
@@ -134,6 +134,9 @@ class EventWindows(keras.utils.PyDataset):
 
 def training_data(pieces: list[Piece], options, facts: dict) -> TrainingData:
     """Each piece's events and arrays; no symbol a resumed model could lack (nothing is out of vocabulary)."""
+    if options.graph != "fused":
+        raise GenappError(f"{param('graph')} {options.graph}: the unrolled graph is the classic model's; add "
+                          f"{param('representation')} classic, or leave {param('graph')} out")
     arrays = [piece_arrays(p) for p in pieces]
     strings = [[str(e) for e in p.events] for p in arrays]
     # the digest is of the event sequences, not of paths (which differ per clone)

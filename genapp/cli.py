@@ -592,6 +592,7 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
       genapp train-jazz --corpus my_midi/ --out my_jazz --epochs 50
       genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
       genapp train-jazz --corpus my_few_solos/ --init-from jazz --out mine
+      genapp train-jazz --representation classic --out course    # the course's grammar and model
     """
     from genapp import paths
 

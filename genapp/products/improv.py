@@ -62,16 +62,19 @@ def in_eighths(piece: Piece) -> Piece:
                    measure_length=2 * piece.measure_length)
 
 
+def _events(read: Piece) -> list[ev.Event]:
+    return ev.encode(read.melody, read.measure_length * read.measures)
+
+
 def piece_events(piece: Piece) -> list[ev.Event]:
-    piece = in_eighths(piece)
-    return ev.encode(piece.melody, piece.measure_length * piece.measures)
+    return _events(in_eighths(piece))
 
 
 def piece_arrays(piece: Piece) -> PieceArrays:
-    events = piece_events(piece)
+    read = in_eighths(piece)
+    events = _events(read)
     y = ev.targets(events)
     durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[y[:, 0]] if len(events) else np.zeros((0, ev.MAX_UNITS), np.float32)
-    read = in_eighths(piece)
     return PieceArrays(piece.name, events, ev.walk(events, ev.Context(read.chords, read.measure_length)), durations, y)
 
 

@@ -206,24 +206,22 @@ def evaluate(model: JazzModel, sources: list[str], train_sources: list[str] | No
                     if _base(p.name) not in held_out]
     test_pieces = load_corpus(sources, say=say).pieces
     if isinstance(model, ClassicModel):
-        as_symbols, keep, alphabet = piece_values, set(model.vocab.symbols[1:]).__contains__, model.config.n_values - 1
+        train = [piece_values(p) for p in train_pieces]
+        test = [piece_values(p) for p in test_pieces]
+        total, events, unknown = model.nats(test)
+        keep, alphabet, symbol = set(model.vocab.symbols[1:]).__contains__, model.config.n_values - 1, "value"
     else:
-        def as_symbols(piece):
-            return [str(e) for e in improv.piece_events(piece)]
-        keep, alphabet = None, ev.MAX_UNITS * len(ev.PITCHES)
-    train = [as_symbols(p) for p in train_pieces]
-    test = [as_symbols(p) for p in test_pieces]
+        train = [[str(e) for e in improv.piece_events(p)] for p in train_pieces]
+        arrays = [improv.piece_arrays(p) for p in test_pieces]
+        test = [[str(e) for e in a.events] for a in arrays]
+        (total, events), unknown = model.nats(arrays), 0
+        keep, alphabet, symbol = None, ev.MAX_UNITS * len(ev.PITCHES), "event"
     seen = {sha256_json(seq) for seq in train}
     trained_on = [p.name for p, seq in zip(test_pieces, test) if sha256_json(seq) in seen]
-    if isinstance(model, ClassicModel):
-        total, events, unknown = model.nats(test)
-    else:
-        (total, events), unknown = model.nats([improv.piece_arrays(p) for p in test_pieces]), 0
     if events == 0:
         raise GenappError(f"{param('sources')}: no {model.SYMBOLS} of these pieces the model could score; nothing to score")
     ngrams = {}
     for order in orders:
         nats, counted = KneserNey(train, order, alphabet).nats(test, keep=keep)
         ngrams[order] = nats / counted
-    return Evaluation(len(test), events, unknown, total / events, ngrams, trained_on,
-                      "value" if isinstance(model, ClassicModel) else "event")
+    return Evaluation(len(test), events, unknown, total / events, ngrams, trained_on, symbol)

@@ -171,7 +171,26 @@ def training_options(product: str, corpus_option):
         click.option("--init-from", type=OUT_FOLDER,
                      help="Fine-tune this model (a bundle folder of the same kind, or a shipped model's name) on the "
                           "corpus: its weights and shape, its vocabulary grown by the corpus's new symbols."),
+        click.option("--devices", metavar="all|N",
+                     help="Train data-parallel on every visible device (all) or the first N, splitting each batch "
+                          "(JAX backend) [default: one device]."),
+        click.option("--coordinator", metavar="HOST:PORT",
+                     help="Train across hosts: process 0's address, the same on every host "
+                          "[env: KERAS_DISTRIBUTION_JOB_ADDRESSES]."),
+        click.option("--num-processes", type=click.IntRange(min=1),
+                     help="Train across hosts: how many processes (hosts) in all [env: KERAS_DISTRIBUTION_NUM_PROCESSES]."),
+        click.option("--process-id", type=click.IntRange(min=0),
+                     help="Train across hosts: this host's number, 0 to N-1; 0 writes the bundle "
+                          "[env: KERAS_DISTRIBUTION_PROCESS_ID]."),
     ])
+
+
+def _placement(options: dict) -> dict:
+    """Take the device and cluster options out of ``options``: train_bundle's ``devices`` and ``cluster``."""
+    from genapp.distribute import Cluster, parse_devices
+
+    cluster = Cluster.from_options(options.pop("coordinator"), options.pop("num_processes"), options.pop("process_id"))
+    return {"devices": parse_devices(options.pop("devices")), "cluster": cluster}
 
 
 def _given(no_clip: bool, **options) -> dict:
@@ -193,8 +212,8 @@ def _train(product: str, out_dir: Path | None, force: bool, resume: bool, init_f
     targets.bundle_target(out_dir, product, replace=force, resume=resume)
     if init_from is not None:
         init_from = targets.model_source(init_from, product, "", f"genapp train-{product} --out DIR", param_name("init_from"))
-    train(out_dir, init_from)
-    _say(f"sample from it with: genapp {SAMPLERS[product]} --model {out_dir}")
+    if train(out_dir, init_from) is not None:  # None: a cluster's process other than 0, which writes nothing
+        _say(f"sample from it with: genapp {SAMPLERS[product]} --model {out_dir}")
 
 
 def _model_source(model_dir: Path | None, kind: str, default: str) -> Path:
@@ -320,13 +339,14 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
     """
     from genapp import paths
 
+    where = _placement(options)
     given = _given(**options)
     corpus = corpus or paths.default_names_corpus()
 
     def train(out, base):
         from genapp.products.names import train_names  # imports Keras
 
-        train_names(corpus, out, given, preset, _say, replace=force, resume=resume, init_from=base)
+        return train_names(corpus, out, given, preset, _say, replace=force, resume=resume, init_from=base, **where)
 
     _train("names", out_dir, force, resume, init_from, train)
 
@@ -394,6 +414,7 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
       genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
       genapp train-text --corpus sonnets.txt --out sonnets --resume --epochs 40
     """
+    where = _placement(options)
     given = _given(**options)
 
     def train(out, base):
@@ -402,7 +423,8 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
 
         texts = [read_texts(list(corpus_files))] if corpus_files else None
         name = ", ".join(p.name for p in corpus_files)
-        train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume, init_from=base)
+        return train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume,
+                          init_from=base, **where)
 
     _train("text", out_dir, force, resume, init_from, train)
 
@@ -596,14 +618,15 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
     """
     from genapp import paths
 
+    where = _placement(options)
     given = _given(**options)
     corpus = list(sources) or [str(paths.corpora_dir() / "jazz")]
 
     def train(out, base):
         from genapp.products.jazz import train_jazz  # imports Keras
 
-        train_jazz(corpus, out, given, preset, _say, melody_track=melody_track, replace=force, resume=resume,
-                   init_from=base)
+        return train_jazz(corpus, out, given, preset, _say, melody_track=melody_track, replace=force, resume=resume,
+                          init_from=base, **where)
 
     _train("jazz", out_dir, force, resume, init_from, train)
 

@@ -25,6 +25,7 @@ Progress is never lost (``fit``):
 
 from __future__ import annotations
 
+import contextlib
 import math
 import signal
 import threading
@@ -299,6 +300,7 @@ def train_and_save(
     symbol: str = "symbol",
     resume: Resume = Resume(),
     samples: Callable[[int], list[str]] | None = None,
+    writes: bool = True,
 ) -> TrainResult:
     """Fit ``trainee`` (default: ``model``), writing ``model``'s bundle at every improvement and at the end.
 
@@ -306,10 +308,12 @@ def train_and_save(
     the same layers (the jazz model's unrolled one), compiled already.  The
     bundle's training.json is ``facts`` plus the run's own (epochs, losses,
     settings, backend).  Ctrl-C ends with ``Interrupted`` naming what was kept.
+    ``writes`` False: train without writing (a cluster's processes other than 0).
     """
     import platform
 
     from genapp import bundle as bundles
+    from genapp.distribute import alone
 
     trainee = trainee or model
     if model is not trainee:  # the saved model carries the trainee's optimizer state
@@ -319,6 +323,8 @@ def train_and_save(
     started = time.perf_counter()
 
     def save(run: dict) -> None:
+        if not writes:
+            return
         best = run.get("best_val_loss")
         training = {
             **facts,
@@ -328,7 +334,8 @@ def train_and_save(
             "backend": keras.backend.backend(),
             "machine": platform.machine(),
         }
-        bundles.save_bundle(out_dir, kind=kind, model=model, vocab=vocab, config=config, training=training)
+        with alone():
+            bundles.save_bundle(out_dir, kind=kind, model=model, vocab=vocab, config=config, training=training)
 
     def checkpoint(best_epoch: int, best_loss: float) -> None:
         save({"epochs_run": best_epoch, "best_epoch": best_epoch, "best_val_loss": best_loss if val is not None else None,
@@ -413,7 +420,7 @@ class Recipe:
 
 def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name: str = "default",
                  say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False,
-                 init_from=None):
+                 init_from=None, devices: int | str | None = None, cluster=None):
     """Train a product's model and write its bundle to ``out_dir``; returns the loaded model.
 
     corpus -> vocabulary -> model arguments -> batches -> seed -> graphs ->
@@ -426,14 +433,23 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
     ``init_from``: a bundle of this kind to fine-tune: a new training run (its
     own epochs, a fresh optimizer) that starts from its weights, with its
     shape, and its vocabulary extended by the corpus's new symbols.
+    ``devices`` ("all" or a count) trains data-parallel over that many
+    devices, ``cluster`` (a ``distribute.Cluster``) across hosts
+    (``genapp.distribute``); only process 0 writes the bundle and returns the
+    model (the others return None).
     """
     from genapp import config as configs
+    from genapp import distribute
     from genapp.data.vocab import never_seen
     from genapp.targets import bundle_target
 
     if resume and init_from is not None:
         raise GenappError(f"{param('resume')} and {param('init_from')} exclude each other")
-    bundle_target(out_dir, recipe.kind, replace=replace, resume=resume)
+    placement = distribute.place(devices, cluster, say)  # first: a cluster starts before any device is used
+    if placement is not None and not placement.writes:
+        say = None
+    else:
+        bundle_target(out_dir, recipe.kind, replace=replace, resume=resume)
     previous = recipe.loaded.load(out_dir) if resume else None
     base = recipe.loaded.load(init_from) if init_from is not None else None
     shaped = previous or base
@@ -460,7 +476,23 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
         args = recipe.model_args(vocab, options)
     batches = recipe.batches(corpus, vocab, options, args, say)
     settings = options.settings
+    if placement is not None:
+        batches = placement.batches(batches, settings.batch_size, settings.seed)
     seed_everything(settings.seed)
+    with placement.scope() if placement else contextlib.nullcontext():
+        result = _fit_bundle(recipe, out_dir, options, corpus, vocab, args, batches, previous, base, init_from, say,
+                             writes=placement is None or placement.writes)
+    if result is None:
+        return None
+    if say:
+        say(outcome(result, out_dir, batches.symbols_per_val_seq, recipe.symbol))
+    return recipe.loaded.load(out_dir)
+
+
+def _fit_bundle(recipe: Recipe, out_dir, options, corpus: TrainingData, vocab, args: dict, batches: Batches, previous,
+                base, init_from, say, writes: bool) -> TrainResult | None:
+    """Build the graphs, compile, fit and write the bundle (``writes``: this process writes; None if it does not)."""
+    settings = options.settings
     model, trainee, loss = recipe.graphs(args, options)
     if previous is not None:
         model.set_weights(previous.bundle.model.get_weights())
@@ -480,11 +512,9 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
         out_dir=out_dir, kind=recipe.kind, model=model, vocab=vocab, config=args, facts=facts, train=batches.train,
         val=batches.val, settings=settings, trainee=trainee, say=say,
         val_symbols_per_seq=batches.symbols_per_val_seq, symbol=recipe.symbol, resume=start,
-        samples=recipe.samples(model, args, vocab, corpus, options) if say else None,
+        samples=recipe.samples(model, args, vocab, corpus, options) if say else None, writes=writes,
     )
-    if say:
-        say(outcome(result, out_dir, batches.symbols_per_val_seq, recipe.symbol))
-    return recipe.loaded.load(out_dir)
+    return result if writes else None
 
 
 def transfer_weights(source: keras.Model, target: keras.Model) -> None:

@@ -88,10 +88,10 @@ class JazzRecipe(Recipe):
 
 def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: str = "default",
                say: Callable[[str], None] | None = None, *, melody_track: str | None = None,
-               replace: bool = False, resume: bool = False, init_from=None) -> JazzModel:
+               replace: bool = False, resume: bool = False, init_from=None, **placement) -> JazzModel:
     """Train on the pieces of ``sources`` and write a jazz bundle (see ``training.train_bundle``)."""
     return train_bundle(JazzRecipe(sources, melody_track, say), out_dir, given, preset, say,
-                        replace=replace, resume=resume, init_from=init_from)
+                        replace=replace, resume=resume, init_from=init_from, **placement)
 
 
 def takes(model: JazzModel, files: list[list[Path]], progression: Progression, bars: int, renderer, *,

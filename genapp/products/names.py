@@ -141,10 +141,10 @@ def sample_names(stepper, vocab: Vocabulary, batch: int, rng: np.random.Generato
 
 def train_names(corpus: Path, out_dir: Path, given: dict | None = None, preset: str = "default",
                 say: Callable[[str], None] | None = None, *, replace: bool = False, resume: bool = False,
-                init_from=None) -> NamesModel:
+                init_from=None, **placement) -> NamesModel:
     """Train on a names list (one per line) and write a names bundle to ``out_dir`` (see ``training.train_bundle``)."""
     return train_bundle(NamesRecipe(corpus), out_dir, given, preset, say, replace=replace, resume=resume,
-                        init_from=init_from)
+                        init_from=init_from, **placement)
 
 
 class NamesModel(CharLMModel):

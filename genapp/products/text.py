@@ -110,14 +110,14 @@ class TextRecipe(Recipe):
 
 def train_text(texts: list[str] | None, out_dir, given: dict | None = None, preset: str = "default",
                say: Callable[[str], None] | None = None, *, corpus_name: str = "", max_batches: int | None = None,
-               replace: bool = False, resume: bool = False, init_from=None) -> TextModel:
+               replace: bool = False, resume: bool = False, init_from=None, **placement) -> TextModel:
     """Train on the texts (None: the Python documentation's help topics) and write a text bundle.
 
     ``given``, ``preset``, ``out_dir``, ``replace`` and ``resume`` as for
     ``training.train_bundle``; ``max_batches`` caps the batches per epoch.
     """
     recipe = TextRecipe(texts, corpus_name, max_batches)
-    return train_bundle(recipe, out_dir, given, preset, say, replace=replace, resume=resume, init_from=init_from)
+    return train_bundle(recipe, out_dir, given, preset, say, replace=replace, resume=resume, init_from=init_from, **placement)
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,16 @@ def band(path: Path, midi_type=1, time_signature=(4, 4), lead_name="Lead"):
         {"name": "Bass", "program": 33, "channel": 2, "notes": [(i * 4.0, 4.0, p) for i, p in enumerate((36, 41, 43, 36))]},
         {"name": "Drums", "channel": 9, "notes": DRUMS},
     ], midi_type, time_signature)
+
+
+def many(folder: Path, count: int, first: int = 0) -> list[Path]:
+    """``count`` small band files, each different (its lead transposed and its rhythm shifted by its number)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(first, first + count):
+        lead = [(start + (i % 3) * 0.5 * (k % 2), dur, pitch + i % 7 - 3) for k, (start, dur, pitch) in enumerate(LEAD)]
+        paths.append(write(folder / f"piece{i:05d}.mid", [
+            {"name": "Piano", "program": 0, "channel": 1, "notes": block_chords(["C", "F", "G7", "C"], VOICINGS)},
+            {"name": "Lead", "program": 65, "channel": 0, "notes": lead + [(16 + i % 11 * 0.25, 1, 60 + i % 13)]},
+        ], 1, (4, 4), 100 + i % 97))
+    return paths

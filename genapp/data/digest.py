@@ -22,3 +22,19 @@ def sha256_text(text: str) -> str:
 def sha256_json(value) -> str:
     """The digest of a JSON-able value (lists of symbols, say), independent of where it came from."""
     return sha256_text(json.dumps(value))
+
+
+class JsonListDigest:
+    """``sha256_json`` of a list, fed one item at a time: ``add`` each item, then ``hexdigest``."""
+
+    def __init__(self):
+        self.hash, self.first = hashlib.sha256(b"["), True
+
+    def add(self, item) -> None:
+        self.hash.update((("" if self.first else ", ") + json.dumps(item)).encode("utf-8"))
+        self.first = False
+
+    def hexdigest(self) -> str:
+        copy = self.hash.copy()
+        copy.update(b"]")
+        return copy.hexdigest()

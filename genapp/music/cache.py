@@ -46,6 +46,10 @@ def key(digest: str, melody_track: str | None) -> str:
     return sha256_json([digest, PIPELINE_VERSION, melody_track])[:32]
 
 
+def has(k: str) -> bool:
+    return (cache_dir() / f"{k}.json").is_file()
+
+
 def load(k: str) -> list[Piece] | None:
     path = cache_dir() / f"{k}.json"
     try:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from genapp.music.reading import CORPUS_PREFIX, SUFFIXES, PieceError, read_sourc
 LIST_SUFFIX = ".music21.txt"
 TIME_LIMIT = 120  # seconds to read one file
 WORKER_MEMORY = 4 << 30  # bytes of address space for each parsing process
+IN_FLIGHT = 32  # files handed to each worker at a time
 
 
 @dataclass
@@ -121,8 +123,7 @@ def _worker_start() -> None:
 
 def _lookup(source: str, melody_track: str | None) -> tuple[str | None, list[Piece] | None]:
     """(cache key or None if the source cannot be hashed, cached pieces or None)."""
-    digest = cache.source_digest(source)
-    k = cache.key(digest, melody_track) if digest else None
+    k = _key(source, melody_track)
     return k, (cache.load(k) if k else None)
 
 
@@ -151,49 +152,107 @@ def read_cached(source: str, melody_track: str | None = None) -> list[Piece]:
     return pieces
 
 
-def load_corpus(
+def read_pieces(
     sources: list[str],
     melody_track: str | None = None,
     workers: int | None = None,
     use_cache: bool = True,
     time_limit: int = TIME_LIMIT,
     say: Callable[[str], None] | None = None,
-) -> Corpus:
-    """Read every source; GenappError if none gives a usable piece."""
+    report: Corpus | None = None,
+) -> Iterator[tuple[str, list[Piece]]]:
+    """Each usable source's pieces, one source at a time, in a stable order; nothing is kept.
+
+    A file not in the cache is parsed in a worker (a bounded number of them
+    in flight, so memory does not grow with the corpus) and its pieces
+    written to the cache at once: a run stopped half way, or killed, starts
+    the next time from what it had read.  ``report`` (a ``Corpus``) counts
+    what was parsed, cached and skipped; progress (files/s, time left) goes
+    to ``say`` every few seconds.  GenappError at the end if no source gave
+    a piece.
+    """
+    report = report if report is not None else Corpus()
     files, skipped = expand(sources)
-    result = Corpus(skipped=skipped)
-    todo, keys = [], {}
-    found: dict[str, list[Piece]] = {}
-    for s in files:
-        k, hit = _lookup(s, melody_track) if use_cache else (None, None)
-        if k:
-            keys[s] = k
-        if hit is not None:
-            found[s] = hit
-            result.from_cache += 1
-            continue
-        todo.append(s)
+    report.skipped += skipped
+    keys = {s: _key(s, melody_track) for s in files} if use_cache else {}
+    todo = [s for s in files if not (keys.get(s) and cache.has(keys[s]))]
+    parse = set(todo)
+    progress = Progress(len(files), say)
     parsing = _parse_all(todo, melody_track, workers, time_limit)
+    usable = 0
     try:
-        for source, pieces, reason in parsing:
-            result.parsed += 1
-            if pieces is None:
-                result.skipped.append(Skipped(source, reason))
-                if say:
-                    say(f"skipped {source}: {reason}")
-                continue
-            found[source] = [Piece.from_json(p) for p in pieces]
-            if source in keys:
-                cache.save(keys[source], found[source])
+        for source in files:
+            pieces = cache.load(keys[source]) if source in keys and source not in parse else None
+            if pieces is not None:
+                report.from_cache += 1
+            else:
+                if source in parse:
+                    _, found, reason = next(parsing)
+                else:  # in the cache a moment ago, unreadable now: read it here
+                    _, found, reason = _parse_one((source, melody_track, time_limit))
+                report.parsed += 1
+                if found is None:
+                    report.skipped.append(Skipped(source, reason))
+                    if say:
+                        say(f"skipped {source}: {reason}")
+                    progress.step()
+                    continue
+                pieces = [Piece.from_json(p) for p in found]
+                if keys.get(source):
+                    cache.save(keys[source], pieces)
+            progress.step()
+            usable += bool(pieces)
+            yield source, pieces
     except KeyboardInterrupt:
         parsing.close()  # stops the reader processes at once
-        raise Interrupted(f"interrupted while reading the corpus ({result.parsed} of {len(todo)} files read; "
+        raise Interrupted(f"interrupted while reading the corpus ({report.parsed} of {len(todo)} files read; "
                           "they are cached, so the next run starts from them)") from None
-    result.pieces = [p for s in files if s in found for p in found[s]]
-    if not result.pieces:
-        listing = "; ".join(f"{k.source}: {k.reason}" for k in result.skipped[:3])
+    finally:
+        parsing.close()
+    progress.done()
+    if not usable:
+        listing = "; ".join(f"{k.source}: {k.reason}" for k in report.skipped[:3])
         raise GenappError(f"no usable piece in {', '.join(sources) or 'no sources'}" + (f" ({listing})" if listing else ""))
+
+
+def load_corpus(sources: list[str], melody_track: str | None = None, workers: int | None = None,
+                use_cache: bool = True, time_limit: int = TIME_LIMIT, say: Callable[[str], None] | None = None) -> Corpus:
+    """Every source's pieces in memory (``read_pieces`` for a corpus too large for that); GenappError if none is usable."""
+    result = Corpus()
+    for _, pieces in read_pieces(sources, melody_track, workers, use_cache, time_limit, say, result):
+        result.pieces += pieces
     return result
+
+
+def _key(source: str, melody_track: str | None) -> str | None:
+    digest = cache.source_digest(source)
+    return cache.key(digest, melody_track) if digest else None
+
+
+class Progress:
+    """"read 1,000 of 2,000 files (180 files/s, about 6 s left)" to ``say``, at most every ``every`` seconds."""
+
+    def __init__(self, total: int, say: Callable[[str], None] | None, every: float = 5.0):
+        self.total, self.say, self.every = total, say, every
+        self.count, self.start = 0, time.perf_counter()
+        self.last = self.start
+
+    def step(self) -> None:
+        self.count += 1
+        now = time.perf_counter()
+        if self.say and now - self.last >= self.every and self.count < self.total:
+            self.last = now
+            self.say(self.line(now))
+
+    def line(self, now: float) -> str:
+        rate = self.count / max(now - self.start, 1e-9)
+        left = (self.total - self.count) / rate
+        return f"read {self.count:,} of {self.total:,} files ({rate:,.0f} files/s, about {left:,.0f} s left)"
+
+    def done(self) -> None:
+        if self.say and self.last > self.start:  # said something before: say how it ended
+            now = time.perf_counter()
+            self.say(f"read {self.count:,} files in {now - self.start:,.0f} s ({self.count / (now - self.start):,.0f} files/s)")
 
 
 def _parse_all(todo: list[str], melody_track, workers, time_limit):
@@ -210,7 +269,8 @@ def _parse_all(todo: list[str], melody_track, workers, time_limit):
         return
     pool = start_pool(n, _worker_start)
     try:
-        yield from pool.imap(_parse_one, jobs)
+        for first in range(0, len(jobs), IN_FLIGHT * n):  # a bounded number of results waits to be read
+            yield from pool.imap(_parse_one, jobs[first: first + IN_FLIGHT * n])
     finally:
         pool.terminate()  # idle workers at the end; a worker deep inside a slow parse on Ctrl-C
         pool.join()

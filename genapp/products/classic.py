@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from fractions import Fraction
 
@@ -33,10 +34,10 @@ from genapp.products.solos import JazzModel
 from genapp.training import Batches, TrainingData
 
 
-def training_data(pieces: list[Piece], options, facts: dict) -> TrainingData:
-    """Each piece's melody as value strings, by piece name; every value is a symbol a resumed model must know."""
+def training_data(pieces: Iterable[Piece], options, facts: dict) -> TrainingData:
+    """Each piece's melody as value strings, by piece name (in memory); every value is a symbol a resumed model must know."""
     named = [(p.name, piece_values(p)) for p in pieces]
-    facts = {**facts, "values": sum(len(s) for _, s in named), "graph": options.graph}
+    facts = {**facts, "pieces": len(named), "values": sum(len(s) for _, s in named), "graph": options.graph}
     # the digest is of the value sequences, not of paths (which differ per clone)
     return TrainingData(named, [v for _, seq in named for v in seq], sha256_json([seq for _, seq in named]), facts)
 

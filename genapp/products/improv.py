@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -21,7 +22,8 @@ import keras
 import numpy as np
 
 from genapp.config import ImprovConfig
-from genapp.data.digest import sha256_json
+from genapp.data.digest import JsonListDigest
+from genapp.data.rows import Rows, RowWriter
 from genapp.data.split import split_by_hash
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
@@ -81,26 +83,22 @@ def piece_arrays(piece: Piece) -> PieceArrays:
 class EventWindows(keras.utils.PyDataset):
     """([features (b, Tx, F), durations (b, Tx, D)], targets (b, Tx, 2)) windows of the pieces, cut on demand.
 
+    ``rows``: every piece's features and targets (``data.rows``, memory-mapped:
+    a corpus need not fit in memory); ``spans``: the pieces to cut windows from.
     Windows never cross pieces.  Training (``shuffle``): windows start every
     Tx/2 events from a random offset each epoch, in random order.
     Validation: consecutive windows that cover every event exactly once, the
     last one of a piece padded (targets -1), so the loss counts each event once.
     """
 
-    def __init__(self, pieces: list[PieceArrays], tx: int, batch_size: int, shuffle: bool, seed: int = 0):
+    def __init__(self, rows: Rows, spans: list[tuple[str, int, int]], tx: int, batch_size: int, shuffle: bool,
+                 seed: int = 0):
         super().__init__()
         self.tx, self.batch_size, self.shuffle = tx, batch_size, shuffle
         self.rng = np.random.default_rng(seed)
-        self.features = np.concatenate([p.features for p in pieces] + [np.zeros((1, ev.FEATURES), np.float32)])
-        self.durations = np.concatenate([p.durations for p in pieces] + [np.zeros((1, ev.MAX_UNITS), np.float32)])
-        self.targets = np.concatenate([p.targets for p in pieces] + [np.full((1, 2), -1, np.int32)])
-        self.pad = len(self.features) - 1  # the row read past a piece's end
-        self.spans = []  # (first row, length) per piece
-        row = 0
-        for p in pieces:
-            self.spans.append((row, len(p.events)))
-            row += len(p.events)
-        self.events = row
+        self.features, self.targets = rows.columns["features"], rows.columns["targets"]
+        self.spans = [(first, length) for _, first, length in spans]
+        self.events = sum(length for _, length in self.spans)
         self.on_epoch_end()
 
     def _starts(self, offset: int, stride: int) -> np.ndarray:
@@ -131,22 +129,41 @@ class EventWindows(keras.utils.PyDataset):
     def __getitem__(self, i: int):
         w = self.windows[i * self.batch_size : (i + 1) * self.batch_size]  # (b, 3)
         offsets = w[:, 1:2] + np.arange(self.tx)[None, :]  # (b, Tx): position inside the piece
-        rows = np.where(offsets < w[:, 2:3], w[:, 0:1] + offsets, self.pad)  # (b, Tx): past the end -> pad row
-        return (self.features[rows], self.durations[rows]), self.targets[rows]
+        inside = offsets < w[:, 2:3]  # (b, Tx): False past a piece's end (padding)
+        rows = np.where(inside, w[:, 0:1] + offsets, 0)  # (b, Tx)
+        features = np.where(inside[..., None], self.features[rows], 0).astype(np.float32)  # (b, Tx, F)
+        targets = np.where(inside[..., None], self.targets[rows], -1).astype(np.int32)  # (b, Tx, 2)
+        durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[np.maximum(targets[..., 0], 0)]  # (b, Tx, D)
+        durations[~inside] = 0
+        return (features, durations), targets
 
 
-def training_data(pieces: list[Piece], options, facts: dict) -> TrainingData:
-    """Each piece's events and arrays; no symbol a resumed model could lack (nothing is out of vocabulary)."""
+COLUMNS = {"features": (np.float32, ev.FEATURES), "targets": (np.int32, 2)}
+
+
+def training_data(pieces: Iterable[Piece], options, facts: dict) -> TrainingData:
+    """Each piece's arrays, written to disk as the pieces stream in (``data.rows``): memory does not grow with them.
+
+    Nothing a resumed model could lack (nothing is out of vocabulary).  The
+    digest is of the event sequences, not of paths (which differ per clone).
+    """
+    from genapp.music.cache import cache_dir
+
     if options.graph != "fused":
         raise GenappError(f"{param('graph')} {options.graph}: the unrolled graph is the classic model's; add "
                           f"{param('representation')} classic, or leave {param('graph')} out")
-    arrays = [piece_arrays(p) for p in pieces]
-    strings = [[str(e) for e in p.events] for p in arrays]
-    # the digest is of the event sequences, not of paths (which differ per clone)
-    return TrainingData(arrays, (), sha256_json(strings), {**facts, "events": sum(len(s) for s in strings)})
+    writer, digest = RowWriter(cache_dir(), COLUMNS), JsonListDigest()
+    count = 0
+    for piece in pieces:
+        a = piece_arrays(piece)
+        writer.append(a.name, features=a.features, targets=a.targets)
+        digest.add([str(e) for e in a.events])
+        count += 1
+    rows = writer.close()
+    return TrainingData(rows, (), digest.hexdigest(), {**facts, "pieces": count, "events": rows.count})
 
 
-def vocabulary(pieces: list[PieceArrays]) -> Vocabulary:
+def vocabulary(rows: Rows) -> Vocabulary:
     """The same for every corpus: the duration classes, then the pitch classes (the model's two heads side by side)."""
     return VOCAB
 
@@ -155,33 +172,34 @@ def model_args(vocab: Vocabulary, options) -> dict:
     return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)).to_json()
 
 
-def split_pieces(pieces: list[PieceArrays], fraction: float) -> tuple[list[PieceArrays], list[PieceArrays]]:
+Span = tuple[str, int, int]  # (piece name, first row, rows)
+
+
+def split_pieces(spans: list[Span], fraction: float) -> tuple[list[Span], list[Span]]:
     """(training, held out) by piece, as ``music.dataset`` splits (one piece: its last share of events held out)."""
     if fraction <= 0:
-        return pieces, []
-    if len(pieces) == 1:
-        p = pieces[0]
-        cut = len(p.events) - max(1, round(len(p.events) * fraction))
-        head = PieceArrays(p.name, p.events[:cut], p.features[:cut], p.durations[:cut], p.targets[:cut])
-        tail = PieceArrays(p.name, p.events[cut:], p.features[cut:], p.durations[cut:], p.targets[cut:])
-        return [head], [tail]
-    return split_by_hash(pieces, fraction, key=lambda p: _base(p.name))
+        return spans, []
+    if len(spans) == 1:
+        name, first, length = spans[0]
+        cut = length - max(1, round(length * fraction))
+        return [(name, first, cut)], [(name, first + cut, length - cut)]
+    return split_by_hash(spans, fraction, key=lambda p: _base(p[0]))
 
 
-def batches(pieces: list[PieceArrays], vocab: Vocabulary, options, args: dict, say) -> Batches:
+def batches(rows: Rows, vocab: Vocabulary, options, args: dict, say) -> Batches:
     cfg = ImprovConfig.from_json(args)
-    train, held = split_pieces([p for p in pieces if p.events], options.validation)
+    train, held = split_pieces([s for s in rows.spans if s[2]], options.validation)
     if not train:
-        raise GenappError(f"corpus too small: no notes to learn from in {len(pieces)} pieces")
-    stream = EventWindows(train, cfg.tx, options.settings.batch_size, shuffle=True, seed=options.settings.seed)
-    val = EventWindows(held, cfg.tx, 64, shuffle=False) if held else None
+        raise GenappError(f"corpus too small: no notes to learn from in {len(rows.spans)} pieces")
+    stream = EventWindows(rows, train, cfg.tx, options.settings.batch_size, shuffle=True, seed=options.settings.seed)
+    val = EventWindows(rows, held, cfg.tx, 64, shuffle=False) if held else None
     return Batches(
         train=stream, val=val, symbols_per_val_seq=val.steps_per_window if val else None,
         summary=f"the improv jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, dropout {cfg.dropout:g}) on "
                 f"{stream.events} events of {len(train)} pieces, {val.events if val else 0} events of "
                 f"{len(held)} held out",
         facts={"train_events": stream.events, "validation_events": val.events if val else 0,
-               "validation_pieces": [_base(p.name) for p in held]},
+               "validation_pieces": [_base(name) for name, _, _ in held]},
     )
 
 

@@ -31,7 +31,7 @@ from genapp.config import JazzOptions, JazzSampling
 from genapp.data.digest import sha256_json
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
-from genapp.music.corpus import load_corpus
+from genapp.music.corpus import load_corpus, read_pieces
 from genapp.music.dataset import _base, build_vocab, piece_values
 from genapp.music.progression import Progression
 from genapp.products import classic, improv
@@ -64,14 +64,15 @@ class JazzRecipe(Recipe):
         return improv if options.representation == "improv" else classic
 
     def read(self, options: JazzOptions) -> TrainingData:
-        corpus = load_corpus(self.sources, melody_track=self.melody_track, say=self.say)
+        """The pieces, streamed from the corpus into the representation's training data (improv: onto disk)."""
+        found = read_pieces(self.sources, melody_track=self.melody_track, say=self.say)
+        pieces = (p for _, some in found for p in some)
         facts = {
             "sources": [_describe(s) for s in self.sources],
-            "pieces": len(corpus.pieces),
             "representation": options.representation,
             "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
         }
-        return self._own(options).training_data(corpus.pieces, options, facts)
+        return self._own(options).training_data(pieces, options, facts)
 
     def vocabulary(self, corpus: TrainingData, options: JazzOptions) -> Vocabulary:
         return self._own(options).vocabulary(corpus.data)

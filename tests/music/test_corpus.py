@@ -64,3 +64,76 @@ def test_music21_name_lists(tmp_path):
     lst.write_text("# pieces bundled with music21\nleadSheet/fosterBrownHair\n")
     result = load_corpus([str(tmp_path)])
     assert [p.name for p in result.pieces] == ["music21:leadSheet/fosterBrownHair"]
+
+
+# ---- a corpus of 2,000 files ---------------------------------------------------------------------
+
+MANY = 2000
+READ_ALL = """
+import sys
+from genapp.music.corpus import read_pieces
+if __name__ == "__main__":
+    for _ in read_pieces([sys.argv[1]], workers=2):
+        pass
+"""
+
+
+@pytest.fixture(scope="module")
+def many_files(tmp_path_factory):
+    from midi_files import many
+
+    folder = tmp_path_factory.mktemp("many")
+    many(folder, MANY)
+    return folder, tmp_path_factory.mktemp("many_cache")
+
+
+def test_a_read_killed_half_way_resumes_from_what_it_had_read(many_files, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder, cache_folder = many_files
+    monkeypatch.setenv("GENAPP_CACHE_DIR", str(cache_folder))
+    reader = subprocess.Popen([sys.executable, "-c", READ_ALL, str(folder)], start_new_session=True,
+                              env={**os.environ, "GENAPP_CACHE_DIR": str(cache_folder)})
+    deadline = time.monotonic() + 300
+    while len(list(cache_folder.glob("*.json"))) < MANY // 2 and time.monotonic() < deadline:
+        assert reader.poll() is None, "the reader ended before it was killed"
+        time.sleep(0.2)
+    os.killpg(reader.pid, signal.SIGKILL)  # the reader and its workers, with no chance to clean up
+    reader.wait()
+    cached = len(list(cache_folder.glob("*.json")))
+    assert MANY // 2 <= cached < MANY
+    report = corpus.Corpus()
+    names = [source for source, _ in corpus.read_pieces([str(folder)], report=report)]
+    assert len(names) == MANY and names == sorted(names)
+    assert report.from_cache >= cached - 2 and report.from_cache + report.parsed == MANY  # a file or two half-written
+    assert not report.skipped
+
+
+def test_reading_more_files_takes_no_more_memory(many_files, monkeypatch):
+    import tracemalloc
+
+    folder, cache_folder = many_files
+    monkeypatch.setenv("GENAPP_CACHE_DIR", str(cache_folder))
+    files = sorted(str(p) for p in folder.iterdir())
+
+    def peak(n: int, read) -> int:
+        tracemalloc.start()
+        try:
+            read(files[:n])
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def stream(sources):
+        for _ in corpus.read_pieces(sources, workers=2):
+            pass
+
+    streamed = {n: peak(n, stream) for n in (500, 1000, MANY)}
+    kept = {n: peak(n, lambda s: load_corpus(s, workers=2)) for n in (500, MANY)}
+    per_file = {n: (streamed[n] - streamed[500]) / (n - 500) for n in (1000, MANY)}
+    assert max(per_file.values()) < 400, per_file  # bytes per file: its path in the file list, not its music
+    kept_per_file = (kept[MANY] - kept[500]) / (MANY - 500)
+    assert kept_per_file > 10 * max(per_file.values()), (kept, streamed)  # holding the pieces: the test can tell

@@ -402,7 +402,8 @@ def dino_names(count, temperatures, top_k, seed, prefix, novel, mark, max_length
 def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, **options):
     """Train a character- or word-level language model on any text.
 
-    Streams windows from the corpus (a text of many megabytes is fine), clips
+    Reads the corpus a chunk at a time and streams windows from it (a text of
+    hundreds of megabytes is fine), clips
     gradients, writes the bundle whenever the validation loss improves (so
     Ctrl-C or a crash keeps the best model so far) and stops early.  Options
     left out take the preset's values, or with --resume the model's own.
@@ -419,11 +420,8 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
 
     def train(out, base):
         from genapp.products.text import train_text  # imports Keras
-        from genapp.text.corpus import read_texts
 
-        texts = [read_texts(list(corpus_files))] if corpus_files else None
-        name = ", ".join(p.name for p in corpus_files)
-        return train_text(texts, out, given, preset, _say, corpus_name=name, replace=force, resume=resume,
+        return train_text(None, out, given, preset, _say, files=list(corpus_files), replace=force, resume=resume,
                           init_from=base, **where)
 
     _train("text", out_dir, force, resume, init_from, train)

@@ -36,3 +36,11 @@ def default_names_corpus() -> Path:
 
 def default_names_model() -> Path:
     return models_dir() / "dinos"
+
+
+def scratch_dir() -> Path:
+    """Where a training run writes its rows while it lasts (``data.rows``): $GENAPP_CACHE_DIR, else ~/.cache/genapp."""
+    import os
+
+    root = os.environ.get("GENAPP_CACHE_DIR")
+    return Path(root) if root else Path.home() / ".cache" / "genapp"

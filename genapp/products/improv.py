@@ -147,12 +147,12 @@ def training_data(pieces: Iterable[Piece], options, facts: dict) -> TrainingData
     Nothing a resumed model could lack (nothing is out of vocabulary).  The
     digest is of the event sequences, not of paths (which differ per clone).
     """
-    from genapp.music.cache import cache_dir
+    from genapp.paths import scratch_dir
 
     if options.graph != "fused":
         raise GenappError(f"{param('graph')} {options.graph}: the unrolled graph is the classic model's; add "
                           f"{param('representation')} classic, or leave {param('graph')} out")
-    writer, digest = RowWriter(cache_dir(), COLUMNS), JsonListDigest()
+    writer, digest = RowWriter(scratch_dir(), COLUMNS), JsonListDigest()
     count = 0
     for piece in pieces:
         a = piece_arrays(piece)

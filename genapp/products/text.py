@@ -4,71 +4,88 @@ The library behind ``genapp train-text``, ``genapp write`` and ``genapp score``.
 It shares everything with the names product (the model ``nn.charlm``, the
 training path, sampling, the bundle format); what is its own:
 
-    TextRecipe      text -> tokens (``text.tokens``) -> one index array -> streamed windows (``text.windows``)
+    TextRecipe      text chunks (``text.corpus``) -> tokens (``text.tokens``) -> one index array on disk
+                    -> streamed windows (``text.windows``)
     TextModel       continue a prompt token by token, as readable text; log P(text)
 
-Training never builds all windows at once: the corpus is one int32 array, and
-``WindowStream`` cuts each batch of windows from it when Keras asks, so a
-corpus of many megabytes costs 4 bytes per token.  Each window of Tx tokens is
-read from zero states exactly as a name.  Validation is the end of the corpus
-(by position, ``validation`` of it).
+The text is never in memory whole: a first pass over its chunks counts the
+tokens (the vocabulary) and hashes it, a second writes every token's index to
+a memory-mapped file (``data.rows``; one byte per token when the vocabulary
+has at most 256 symbols), and ``WindowStream`` cuts each batch of windows
+from it when Keras asks.  Each window of Tx tokens is read from zero states
+exactly as a name.  Validation is the end of the corpus (by position,
+``validation`` of it).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from genapp.config import CharLMConfig, TextConfig, TextOptions, TextSampling
-from genapp.data.digest import sha256_text
 from genapp.data.sequences import shift_right
 from genapp.data.vocab import PAD, UNK, Vocabulary, never_seen
 from genapp.errors import GenappError, param
 from genapp.inference import CharLMModel
-from genapp.text.corpus import default_text
+from genapp.text.corpus import OneText, TextFiles, default_text
 from genapp.sampling import sample_sequence
-from genapp.text.tokens import WORD_SPECIALS, Detokenizer, build_vocab, detokenize, encode, ending, tokenize
+from genapp.text.tokens import (WORD_SPECIALS, CharCodes, Detokenizer, detokenize, encode, ending, tokenize,
+                                vocab_from_counts)
 from genapp.text.windows import WindowStream
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
 KIND = "text"
 
 
+@dataclass
+class CountedText:
+    """A text source (``text.corpus``: chunks of text) and what the first pass over it counted."""
+
+    source: object
+    counts: Counter  # token -> count
+    tokens: int
+
+
 class TextRecipe(Recipe):
     kind, symbol = KIND, "token"
 
-    def __init__(self, texts: list[str] | None, corpus_name: str = "", max_batches: int | None = None):
-        self.texts, self.corpus_name, self.max_batches = texts, corpus_name, max_batches
+    def __init__(self, source, max_batches: int | None = None):
+        self.source, self.max_batches = source, max_batches
         self.loaded = TextModel
 
     def read(self, options: TextOptions) -> TrainingData:
+        """One pass over the text, a chunk at a time: each token's count and the text's digest."""
         if options.level == "word" and options.vocab_size <= len(WORD_SPECIALS):
             raise GenappError(
                 f"{param('vocab_size')} {options.vocab_size}: must be larger than the {len(WORD_SPECIALS)} reserved "
                 f"tokens ({', '.join(WORD_SPECIALS)})"
             )
-        if self.texts is None:
-            text, name = default_text()
-        else:
-            text, name = "\n\n".join(self.texts), self.corpus_name
-        tokens = tokenize(text, options.level)
-        facts = {"corpus": name, "validation_split": f"the last {options.validation:.0%} of the corpus"}
+        counts, digest, total = Counter(), hashlib.sha256(), 0
+        for chunk in self.source.chunks():
+            digest.update(chunk.encode("utf-8"))
+            tokens = chunk if options.level == "char" else tokenize(chunk, options.level)
+            counts.update(tokens)
+            total += len(tokens)
+        facts = {"corpus": self.source.name, "validation_split": f"the last {options.validation:.0%} of the corpus"}
         # characters must all be known to a resumed model; unknown words are read as <unk>
-        return TrainingData(tokens, tokens if options.level == "char" else None, sha256_text(text), facts)
+        symbols = list(counts) if options.level == "char" else None
+        return TrainingData(CountedText(self.source, counts, total), symbols, digest.hexdigest(), facts)
 
     def vocabulary(self, corpus: TrainingData, options: TextOptions) -> Vocabulary:
-        return build_vocab(corpus.data, options.level, options.vocab_size if options.level == "word" else None)
+        return vocab_from_counts(corpus.data.counts, options.level,
+                                 options.vocab_size if options.level == "word" else None)
 
     def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
         cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout)
         return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:
-        ids = np.asarray(encode(corpus.data, vocab), dtype=np.int32)  # (N,)
-        corpus.data = None  # the token list is no longer needed
         level, tx, settings = args["level"], args["tx"], options.settings
+        ids, unknown = token_ids(corpus.data.source, vocab, level)  # (N,), memory-mapped
         cut = len(ids) - int(len(ids) * options.validation) if options.validation > 0 else len(ids)
         if cut < tx + 1:
             raise GenappError(f"corpus too small: {len(ids)} {level} tokens; {param('tx')} {tx} needs at least "
@@ -81,8 +98,7 @@ class TextRecipe(Recipe):
             symbols_per_val_seq=tx if has_val else None,
             summary=f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
                     f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}",
-            facts={"tokens": len(ids), "validation_tokens": int(len(ids) - cut),
-                   "unknown_tokens": int((ids == vocab.index(UNK)).sum()) if UNK in vocab else 0},
+            facts={"tokens": len(ids), "validation_tokens": int(len(ids) - cut), "unknown_tokens": unknown},
         )
 
     def graphs(self, args: dict, options):
@@ -108,16 +124,46 @@ class TextRecipe(Recipe):
         return line
 
 
+def token_ids(source, vocab: Vocabulary, level: str) -> tuple[np.ndarray, int]:
+    """(every token's index, (N,) memory-mapped (``data.rows``), and how many were <unk>), a chunk at a time.
+
+    Stored in the narrowest unsigned type the vocabulary fits (one byte per
+    character for most texts), so a corpus of 500 MB costs 500 MB of disk and
+    little memory.
+    """
+    from genapp.data.rows import RowWriter
+    from genapp.paths import scratch_dir
+
+    dtype = np.uint8 if vocab.size <= 1 << 8 else np.uint16 if vocab.size <= 1 << 16 else np.int32
+    writer, unknown = RowWriter(scratch_dir(), {"ids": (dtype, 1)}), 0
+    chars = CharCodes(vocab) if level == "char" else None
+    for chunk in source.chunks():
+        ids = chars(chunk) if chars else np.asarray(encode(tokenize(chunk, level), vocab), np.int64)  # (n,)
+        if UNK in vocab:
+            unknown += int((ids == vocab.index(UNK)).sum())
+        writer.append("text", ids=ids[:, None])
+    return writer.close().columns["ids"].reshape(-1), unknown
+
+
 def train_text(texts: list[str] | None, out_dir, given: dict | None = None, preset: str = "default",
                say: Callable[[str], None] | None = None, *, corpus_name: str = "", max_batches: int | None = None,
-               replace: bool = False, resume: bool = False, init_from=None, **placement) -> TextModel:
-    """Train on the texts (None: the Python documentation's help topics) and write a text bundle.
+               files: list | None = None, replace: bool = False, resume: bool = False, init_from=None,
+               **placement) -> TextModel:
+    """Train on the texts, or on UTF-8 ``files`` read a chunk at a time (neither: the Python documentation's
+    help topics), and write a text bundle.
 
-    ``given``, ``preset``, ``out_dir``, ``replace`` and ``resume`` as for
-    ``training.train_bundle``; ``max_batches`` caps the batches per epoch.
+    ``given``, ``preset``, ``out_dir``, ``replace``, ``resume``, ``init_from`` and
+    the placement (``devices``, ``cluster``) as for ``training.train_bundle``;
+    ``max_batches`` caps the batches per epoch.
     """
-    recipe = TextRecipe(texts, corpus_name, max_batches)
-    return train_bundle(recipe, out_dir, given, preset, say, replace=replace, resume=resume, init_from=init_from, **placement)
+    if files:
+        source = TextFiles(files)
+    elif texts is not None:
+        source = OneText("\n\n".join(texts), corpus_name)
+    else:
+        source = OneText(*default_text())
+    return train_bundle(TextRecipe(source, max_batches), out_dir, given, preset, say, replace=replace, resume=resume,
+                        init_from=init_from, **placement)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ shipped text model learned from.
 
 from __future__ import annotations
 
+import codecs
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 
 from genapp.data.split import split_by_hash
@@ -86,3 +88,76 @@ def default_text() -> tuple[str, str]:
 def read_texts(paths: list[Path]) -> str:
     """The files' texts (UTF-8), separated by blank lines; GenappError naming a bad file."""
     return "\n\n".join(read_text(Path(p)) for p in paths)
+
+
+CHUNK = 4 << 20  # bytes read at a time from a text file
+
+
+class TextFiles:
+    """UTF-8 files read as one text (separated by blank lines, as ``read_texts`` joins them), a chunk at a time.
+
+    ``chunks()`` yields the text in pieces of about ``chunk`` bytes, each cut
+    after a line break or a space where there is one, so no word is split
+    between two chunks; the whole text is never in memory.  A file that is
+    not UTF-8 or holds only white space is a GenappError naming it.
+    """
+
+    def __init__(self, paths: list[Path], chunk: int = CHUNK):
+        self.paths, self.chunk = [Path(p) for p in paths], chunk
+        self.name = ", ".join(p.name for p in self.paths)
+
+    def chunks(self) -> Iterator[str]:
+        carry = ""
+        for n, path in enumerate(self.paths):
+            if n:
+                carry += "\n\n"
+            for text in self._decoded(path):
+                text = carry + text
+                cut = max(text.rfind("\n"), text.rfind(" ")) + 1 or len(text)
+                carry = text[cut:]
+                if cut:
+                    yield text[:cut]
+        if carry:
+            yield carry
+
+    def _decoded(self, path: Path) -> Iterator[str]:
+        read_text_check(path)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset, blank, first = 0, True, True
+        with open(path, "rb") as f:
+            while True:
+                data = f.read(self.chunk)
+                pending = decoder.getstate()[0]  # the bytes of a character cut at the end of the last read
+                try:
+                    text = decoder.decode(data, final=not data)
+                except UnicodeDecodeError as e:
+                    raise GenappError(f"{param('corpus')} {path}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at "
+                                      f"offset {offset - len(pending) + e.start}); save it as UTF-8") from None
+                offset += len(data)
+                if first and text:
+                    text, first = text.removeprefix("\ufeff"), False
+                blank = blank and not text.strip()
+                if text:
+                    yield text
+                if not data:
+                    break
+        if blank:
+            raise GenappError(f"{param('corpus')} {path}: is empty; expected UTF-8 text")
+
+
+class OneText:
+    """A text already in memory, as a source of chunks (the default corpus, or texts given to the library)."""
+
+    def __init__(self, text: str, name: str):
+        self.text, self.name = text, name
+
+    def chunks(self) -> Iterator[str]:
+        yield self.text
+
+
+def read_text_check(path: Path, what: str = param("corpus")) -> None:
+    """GenappError unless ``path`` is a file (read_text's checks, without reading it)."""
+    if not path.exists():
+        raise GenappError(f"{what} {path}: no such file")
+    if path.is_dir():
+        raise GenappError(f"{what} {path}: is a folder; expected a UTF-8 text file")

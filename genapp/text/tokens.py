@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
+
 from genapp.config import LEVELS
 from genapp.data.vocab import EOS, PAD, UNK, Vocabulary
 
@@ -41,9 +43,14 @@ def tokenize(text: str, level: str) -> list[str]:
 
 def build_vocab(tokens: list[str], level: str, size: int | None = None) -> Vocabulary:
     """Characters: all of them.  Words: the ``size - 3`` most frequent, after PAD, UNK and EOS."""
+    return vocab_from_counts(Counter(tokens), level, size)
+
+
+def vocab_from_counts(counts: Counter, level: str, size: int | None = None) -> Vocabulary:
+    """``build_vocab`` from each token's count (a corpus counted a chunk at a time)."""
     if level == "char":
-        return Vocabulary.build(tokens, specials=(PAD,))
-    counts = Counter(t for t in tokens if t not in WORD_SPECIALS)
+        return Vocabulary.build(counts, specials=(PAD,))
+    counts = {t: n for t, n in counts.items() if t not in WORD_SPECIALS}
     keep = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     if size is not None:
         keep = keep[: size - len(WORD_SPECIALS)]
@@ -56,6 +63,25 @@ def encode(tokens: list[str], vocab: Vocabulary) -> list[int]:
         unk = vocab.index(UNK)
         return [vocab.index(t) if t in vocab else unk for t in tokens]
     return vocab.encode(tokens)
+
+
+class CharCodes:
+    """Characters -> vocabulary indices for a whole chunk of text at once (NumPy, not one dict lookup per character)."""
+
+    def __init__(self, vocab: Vocabulary):
+        chars = [(ord(c), i) for i, c in enumerate(vocab.symbols) if len(c) == 1 and i >= len(vocab.specials)]
+        chars.sort()
+        self.points = np.array([p for p, _ in chars], np.int64)  # (V,) code points, sorted
+        self.indices = np.array([i for _, i in chars], np.int64)  # (V,) their vocabulary indices
+
+    def __call__(self, text: str) -> np.ndarray:
+        """(len(text),) int64 indices; ValueError naming a character the vocabulary lacks."""
+        points = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)  # (N,)
+        at = np.minimum(np.searchsorted(self.points, points), len(self.points) - 1)
+        missing = self.points[at] != points
+        if missing.any():
+            raise ValueError(f"expected characters of the vocabulary, got {chr(points[np.argmax(missing)])!r}")
+        return self.indices[at]
 
 
 class Detokenizer:

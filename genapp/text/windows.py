@@ -34,7 +34,7 @@ def count_targets(y: np.ndarray, vocab: Vocabulary) -> int:
 
 
 class WindowStream(keras.utils.PyDataset):
-    """Batches of (x, y) windows cut from one index array on demand: 4 bytes per token, never all windows at once.
+    """Batches of (x, y) windows cut from one index array (may be memory-mapped) on demand, never all windows at once.
 
     Windows are non-overlapping and shifted by a random offset each epoch
     (when shuffling), so every epoch sees new cuts of the same text.
@@ -62,5 +62,5 @@ class WindowStream(keras.utils.PyDataset):
 
     def __getitem__(self, i: int):
         starts = self.starts[i * self.batch_size : (i + 1) * self.batch_size]
-        y = self.ids[starts[:, None] + np.arange(self.tx)[None, :]]  # (b, Tx)
+        y = np.asarray(self.ids[starts[:, None] + np.arange(self.tx)[None, :]], np.int32)  # (b, Tx)
         return shift_right(y), y

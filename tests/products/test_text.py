@@ -157,3 +157,18 @@ def test_training_prints_a_line_of_text_after_each_epoch(tmp_path):
                say=said.append)
     samples = [line for line in said if line.startswith("    '")]
     assert len(samples) == 2 and all(len(line) > 40 for line in samples)
+
+
+def test_files_read_a_chunk_at_a_time_train_as_the_same_text_in_memory(tmp_path, monkeypatch):
+    from genapp.products import text as product
+    from genapp.text import corpus
+
+    path = tmp_path / "corpus.txt"
+    path.write_text("the cat sat on the mat. " * 200, encoding="utf-8")
+    options = {"units": 8, "tx": 20, "epochs": 1, "batch_size": 16}
+    whole = product.train_text([path.read_text()], tmp_path / "whole", options, corpus_name="corpus.txt")
+    monkeypatch.setattr(corpus, "CHUNK", 50)  # many chunks
+    chunked = product.train_text(None, tmp_path / "chunked", options, files=[path])
+    for key in ("corpus_sha256", "tokens", "final_train_loss", "best_val_loss"):
+        assert chunked.bundle.training[key] == whole.bundle.training[key], key
+    assert chunked.vocab == whole.vocab

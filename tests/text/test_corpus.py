@@ -51,3 +51,32 @@ def test_split_is_fixed_and_independent_of_order():
 def test_split_keeps_one_name_out_of_two():
     train, val = split_names(["a", "b"], 0.1)
     assert len(train) == 1 and len(val) == 1
+
+
+# ---- large texts, a chunk at a time -------------------------------------------------------------
+
+
+def test_files_read_in_chunks_give_the_joined_text_and_never_split_a_word(tmp_path):
+    from genapp.text.corpus import TextFiles, read_texts
+
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("\ufeffÉtude for 𝄞 clef,\nnaïve words and more words " * 50, encoding="utf-8")
+    two.write_text("second file", encoding="utf-8")
+    for chunk in (1, 7, 64, 1 << 20):
+        chunks = list(TextFiles([one, two], chunk).chunks())
+        assert "".join(chunks) == read_texts([one, two])
+        assert all(c[-1] in " \n" for c in chunks[:-1])  # every cut after a space or a line break
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_offset_of_its_bad_byte(tmp_path):
+    from genapp.text.corpus import TextFiles
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"abc " * 10 + b"\xe2\x82x rest")
+    for chunk in (3, 41, 1 << 20):  # the bad character cut by a chunk boundary or not
+        with pytest.raises(GenappError, match=r"bad.txt: not UTF-8 text \(byte 0xe2 at offset 40\)"):
+            list(TextFiles([bad], chunk).chunks())
+    blank = tmp_path / "blank.txt"
+    blank.write_text(" \n\n ")
+    with pytest.raises(GenappError, match="blank.txt: is empty"):
+        list(TextFiles([blank], 2).chunks())

@@ -41,3 +41,17 @@ def test_window_stream_cuts_batches_on_demand():
         seen.update(y[:, 0].tolist())
     stream.on_epoch_end()
     assert len(stream) == n and len(seen) == stream.n_windows
+
+
+def test_char_codes_give_encode_s_indices_for_a_whole_chunk():
+    import numpy as np
+
+    from genapp.text.tokens import CharCodes, build_vocab, encode
+
+    text = "héllo wörld 𝄞\n" * 3
+    vocab = build_vocab(list(text), "char")
+    grown = vocab.extended(["z", "a"])  # a fine-tuned model's vocabulary: new symbols at the end, unsorted
+    for v in (vocab, grown):
+        assert np.array_equal(CharCodes(v)(text), encode(list(text), v))
+    with pytest.raises(ValueError, match="got 'e'"):
+        CharCodes(vocab)("hez")

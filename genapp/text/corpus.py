@@ -91,14 +91,15 @@ def read_texts(paths: list[Path]) -> str:
 
 
 CHUNK = 4 << 20  # bytes read at a time from a text file
+LONGEST_WORD = 1 << 20  # characters without a space after which a chunk is cut anyway
 
 
 class TextFiles:
     """UTF-8 files read as one text (separated by blank lines, as ``read_texts`` joins them), a chunk at a time.
 
     ``chunks()`` yields the text in pieces of about ``chunk`` bytes, each cut
-    after a line break or a space where there is one, so no word is split
-    between two chunks; the whole text is never in memory.  A file that is
+    after a line break or a space (within ``LONGEST_WORD`` characters), so no
+    word is split between two chunks; the whole text is never in memory.  A file that is
     not UTF-8 or holds only white space is a GenappError naming it.
     """
 
@@ -113,10 +114,13 @@ class TextFiles:
                 carry += "\n\n"
             for text in self._decoded(path):
                 text = carry + text
-                cut = max(text.rfind("\n"), text.rfind(" ")) + 1 or len(text)
+                cut = max(text.rfind("\n"), text.rfind(" ")) + 1
+                if not cut and len(text) < LONGEST_WORD:  # no space yet: wait for the end of the word
+                    carry = text
+                    continue
+                cut = cut or len(text)  # no space for a megabyte: no word to keep whole
                 carry = text[cut:]
-                if cut:
-                    yield text[:cut]
+                yield text[:cut]
         if carry:
             yield carry
 

@@ -137,3 +137,17 @@ def test_reading_more_files_takes_no_more_memory(many_files, monkeypatch):
     assert max(per_file.values()) < 400, per_file  # bytes per file: its path in the file list, not its music
     kept_per_file = (kept[MANY] - kept[500]) / (MANY - 500)
     assert kept_per_file > 10 * max(per_file.values()), (kept, streamed)  # holding the pieces: the test can tell
+
+
+def test_progress_tells_files_per_second_and_the_time_left():
+    said = []
+    progress = corpus.Progress(4, said.append, every=0)
+    for _ in range(4):
+        progress.step()
+    progress.done()
+    assert len(said) == 4  # after files 1-3 (not after the last), then how it ended
+    assert said[0].startswith("read 1 of 4 files (") and "files/s, about" in said[0] and said[0].endswith("s left)")
+    assert said[-1].startswith("read 4 files in ")
+    quiet = []
+    corpus.Progress(4, quiet.append).done()  # a fast read says nothing
+    assert quiet == []

@@ -90,7 +90,7 @@ def read_texts(paths: list[Path]) -> str:
     return "\n\n".join(read_text(Path(p)) for p in paths)
 
 
-CHUNK = 4 << 20  # bytes read at a time from a text file
+CHUNK = 1 << 20  # bytes read at a time from a text file
 LONGEST_WORD = 1 << 20  # characters without a space after which a chunk is cut anyway
 
 

@@ -71,13 +71,13 @@ class CharCodes:
     def __init__(self, vocab: Vocabulary):
         chars = [(ord(c), i) for i, c in enumerate(vocab.symbols) if len(c) == 1 and i >= len(vocab.specials)]
         chars.sort()
-        self.points = np.array([p for p, _ in chars], np.int64)  # (V,) code points, sorted
-        self.indices = np.array([i for _, i in chars], np.int64)  # (V,) their vocabulary indices
+        self.points = np.array([p for p, _ in chars], np.uint32)  # (V,) code points, sorted
+        self.indices = np.array([i for _, i in chars], np.int32)  # (V,) their vocabulary indices
 
     def __call__(self, text: str) -> np.ndarray:
-        """(len(text),) int64 indices; ValueError naming a character the vocabulary lacks."""
-        points = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.int64)  # (N,)
-        at = np.minimum(np.searchsorted(self.points, points), len(self.points) - 1)
+        """(len(text),) int32 indices; ValueError naming a character the vocabulary lacks."""
+        points = np.frombuffer(text.encode("utf-32-le"), np.uint32)  # (N,)
+        at = np.minimum(np.searchsorted(self.points, points), len(self.points) - 1, dtype=np.int64)
         missing = self.points[at] != points
         if missing.any():
             raise ValueError(f"expected characters of the vocabulary, got {chr(points[np.argmax(missing)])!r}")

@@ -188,8 +188,9 @@ def text(sizes=(5, 50, 500)) -> str:
             "byte) to a memory-mapped file; validation then reads its last 10% in full. Peak memory is the whole "
             "process's (Keras, JAX and TensorFlow included: about 710 MB at import, of which 430 MB are their "
             "libraries' file-backed pages); the largest anonymous (heap) and file-backed resident memory were read "
-            "from /proc every 0.1 s. File-backed pages (libraries, the token file) are given back to the kernel "
-            "under memory pressure.\n\n"
+            "from /proc every 0.1 s. The anonymous part stays flat; the file-backed part grows with the pages of "
+            "the token file that training and validation read (clean pages of a file, which the kernel takes back "
+            "under memory pressure).\n\n"
             + table(["text (MB)", "characters", "reading + encoding (s)", "peak resident (MB)", "of it anonymous, "
                      "largest (MB)", "file-backed, largest (MB)"], rows))
 

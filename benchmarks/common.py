@@ -111,3 +111,37 @@ def city_names() -> list[str]:
     legacy = ("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")
     zones = [z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(legacy)]
     return sorted({z.rsplit("/", 1)[1].replace("_", " ") for z in zones} - {n for n in (z.rsplit("/", 1)[1] for z in zones) if n.isupper()})
+
+
+def stdlib_docstrings(limit: int = 500_000) -> str:
+    """A second text any Python has at hand: the docstrings of the standard library's own modules, via ``ast``.
+
+    Modules, classes and functions of every ``.py`` file under the standard
+    library (tests, demos, idlelib, lib2to3 and site-packages left out), files
+    in path order, read as source (nothing is imported), joined by blank lines;
+    the first ``limit`` characters (cut at a docstring's end), about the size
+    of the shipped corpus.
+    """
+    import ast
+    import sysconfig
+
+    root = Path(sysconfig.get_paths()["stdlib"])
+    skip = {"site-packages", "test", "idlelib", "lib2to3", "turtledemo"}
+    docs, size = [], 0
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if parts[0] in skip or "tests" in parts:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                doc = ast.get_docstring(node)
+                if doc:
+                    docs.append(doc)
+                    size += len(doc) + 2
+                    if size >= limit:
+                        return "\n\n".join(docs)
+    return "\n\n".join(docs)

@@ -44,10 +44,24 @@ def _alive(pid: int) -> bool:
 def clean_stale(final: Path) -> list[Path]:
     """Remove the temporaries that dead processes left beside ``final``; return what was removed."""
     final = Path(final)
-    pattern = re.compile(rf"\.{re.escape(final.name)}\.genapp-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?\.(tmp|old)")
+    return _clean(final.parent, re.escape(final.name))
+
+
+def clean_folder(folder: Path) -> list[Path]:
+    """Remove the temporaries that dead processes left in ``folder``, whatever file they were for (one scan).
+
+    For a folder of many files written with ``atomic_path(..., clean=False)``
+    (a cache), where scanning the folder at every write would cost time in
+    proportion to the files already there.
+    """
+    return _clean(Path(folder), r".+")
+
+
+def _clean(folder: Path, name: str) -> list[Path]:
+    pattern = re.compile(rf"\.{name}\.genapp-(\d+)-[A-Za-z0-9_]+(\.[A-Za-z0-9]+)?\.(tmp|old)")
     removed = []
     try:
-        siblings = list(final.parent.iterdir())
+        siblings = list(folder.iterdir())
     except OSError:
         return removed
     for p in siblings:
@@ -63,10 +77,16 @@ def clean_stale(final: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def atomic_path(final: Path, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary file path beside ``final``; rename it there on success."""
+def atomic_path(final: Path, suffix: str = "", clean: bool = True) -> Iterator[Path]:
+    """Yield a temporary file path beside ``final``; rename it there on success.
+
+    ``clean``: first remove dead processes' temporaries of ``final``, which
+    scans its folder (False: the caller cleans the folder now and then,
+    ``clean_folder``).
+    """
     final = Path(final)
-    clean_stale(final)
+    if clean:
+        clean_stale(final)
     fd, tmp = tempfile.mkstemp(prefix=_prefix(final), suffix=suffix + ".tmp", dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)

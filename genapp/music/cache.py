@@ -62,7 +62,14 @@ def save(k: str, pieces: list[Piece]) -> None:
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(folder / f"{k}.json") as tmp:
+        with atomic_path(folder / f"{k}.json", clean=False) as tmp:  # a folder of 100,000 entries: no scan per write
             tmp.write_text(json.dumps([p.to_json() for p in pieces]), encoding="utf-8")
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def clean() -> None:
+    """Remove what writers killed mid-write left in the cache (one scan of its folder)."""
+    from genapp.atomic import clean_folder
+
+    clean_folder(cache_dir())

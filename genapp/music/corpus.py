@@ -174,6 +174,8 @@ def read_pieces(
     report = report if report is not None else Corpus()
     files, skipped = expand(sources)
     report.skipped += skipped
+    if use_cache:
+        cache.clean()
     keys = {s: _key(s, melody_track) for s in files} if use_cache else {}
     todo = [s for s in files if not (keys.get(s) and cache.has(keys[s]))]
     parse = set(todo)

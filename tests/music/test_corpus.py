@@ -151,3 +151,24 @@ def test_progress_tells_files_per_second_and_the_time_left():
     quiet = []
     corpus.Progress(4, quiet.append).done()  # a fast read says nothing
     assert quiet == []
+
+
+def test_a_cache_write_does_not_scan_the_cache_and_a_read_cleans_dead_writers_leftovers(tmp_path, monkeypatch):
+    import os
+
+    from genapp import atomic
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    dead = folder / ".abc.json.genapp-999999999-x1.tmp"  # a writer killed mid-write (no such process)
+    dead.write_text("half")
+    live = folder / f".abc.json.genapp-{os.getpid()}-x2.tmp"  # this process's: kept
+    live.write_text("half")
+    scans = []
+    real = atomic._clean
+    monkeypatch.setattr(atomic, "_clean", lambda *a: scans.append(a) or real(*a))
+    cache.save("k" * 32, [])
+    assert scans == [] and dead.exists()  # a save does not list the folder (100,000 entries would cost 100,000 each)
+    band(tmp_path / "a.mid")
+    load_corpus([str(tmp_path / "a.mid")])
+    assert len(scans) == 1 and not dead.exists() and live.exists()  # one scan per read

@@ -32,6 +32,7 @@ LIST_SUFFIX = ".music21.txt"
 TIME_LIMIT = 120  # seconds to read one file
 WORKER_MEMORY = 4 << 30  # bytes of address space for each parsing process
 IN_FLIGHT = 32  # files handed to each worker at a time
+TASKS_PER_WORKER = 2000  # files a worker reads before a fresh one replaces it (a worker read 50,000: 38 -> 102 MB)
 
 
 @dataclass
@@ -269,7 +270,7 @@ def _parse_all(todo: list[str], melody_track, workers, time_limit):
         for job in jobs:
             yield _parse_one(job)
         return
-    pool = start_pool(n, _worker_start)
+    pool = start_pool(n, _worker_start, tasks_per_process=TASKS_PER_WORKER)
     try:
         for first in range(0, len(jobs), IN_FLIGHT * n):  # a bounded number of results waits to be read
             yield from pool.imap(_parse_one, jobs[first: first + IN_FLIGHT * n])

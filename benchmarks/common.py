@@ -41,6 +41,19 @@ def wall(cmd: list[str], env: dict | None = None, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM), in MB.
+
+    Not ``ru_maxrss``: Linux carries a parent's peak into a child across
+    ``exec``, so a child started by a large benchmark process would report
+    the parent's figure.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def run_child(args: list[str], env: dict | None = None) -> dict:
     """Run ``python <args>`` and parse the JSON object it prints last."""
     out = subprocess.run([sys.executable, *args], check=True, capture_output=True, text=True,

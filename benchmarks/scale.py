@@ -1,7 +1,7 @@
 """Beyond one device and beyond memory: data-parallel training, big music corpora, big texts (issue 15).
 
     python benchmarks/scale.py                    # all three, recorded in RESULTS.md
-    python benchmarks/scale.py corpus 100000      # the 100,000-file corpus alone (about 30 min here; printed only)
+    python benchmarks/scale.py corpus 100000      # the 100,000-file corpus alone (about 14 min here; printed only)
 
 - devices: each trainer, the same global batch and seed, on 1 and on 2 devices.
   This machine has no accelerator: the 2 devices are XLA's virtual CPU devices
@@ -109,7 +109,9 @@ def corpus(counts=(1_000, 10_000)) -> str:
     return ("### Reading a music corpus\n\n"
             "Generated band files of 2 tracks and about 12 melody notes (`tests/midi_files.many`), read with 2 "
             "workers: cold (every file parsed, written to the cache), then warm (every file from the cache). Memory "
-            "is the peak resident set of the reading process and of its largest worker.\n\n"
+            "is the peak resident set of the reading process and of its largest worker. 100,000 files: "
+            "`python benchmarks/scale.py corpus 100000` (about 14 minutes here), run separately; its row is added "
+            "below by hand.\n\n"
             + table(["files", "cold (files/s)", "warm (files/s)", "reader peak (MB)", "worker peak (MB)"], rows))
 
 

@@ -21,13 +21,12 @@
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
 
 import numpy as np
-from common import record, run_child, table
+from common import peak_rss_mb, record, run_child, table
 from ngram import CharNgram
 
 from genapp.data.ngram import KneserNey
@@ -77,7 +76,7 @@ def memory_child(mode: str) -> None:
         out["corpus_mb"] = len(big.encode("utf-8")) / 1e6
         with tempfile.TemporaryDirectory() as tmp:
             train_text([big], f"{tmp}/m", {"level": "char", "epochs": 1, "batch_size": 64}, max_batches=BATCHES)
-    out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 

@@ -419,6 +419,9 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
     given = _given(**options)
 
     def train(out, base):
+        from genapp.text.corpus import TextFiles
+
+        TextFiles(list(corpus_files)).check()  # a photo given as text is refused before Keras loads
         from genapp.products.text import train_text  # imports Keras
 
         return train_text(None, out, given, preset, _say, files=list(corpus_files), replace=force, resume=resume,

@@ -8,7 +8,7 @@ along its first axis, one slice per device; the gradients are averaged
 across devices by XLA.  The saved bundle is the same as a single-device
 one's (the weights are plain arrays) and loads on one CPU.
 
-What genapp adds to Keras (``Placement.batches``):
+What genapp adds to Keras (``Placement.batches``, ``data.shards``):
 
 - every training batch is whole: a last, partial batch is left out each
   epoch (its windows come back in other epochs' shuffles), so one, two or
@@ -17,6 +17,9 @@ What genapp adds to Keras (``Placement.batches``):
   ``devices - 1`` sequences of the last batch are not scored);
 - in a cluster, each process feeds its own slice of every global batch
   (``jax.make_array_from_process_local_data`` wants the process-local part).
+
+This module imports Keras only when a placement is made, so the command line
+can check these options first.
 
 Several hosts (``Cluster``): every host runs the same command with the same
 coordinator address, process count and its own process id (options, or
@@ -38,7 +41,6 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from genapp.errors import GenappError, param
 
@@ -145,6 +147,8 @@ class Placement:
 
         self.check_batch(batch_size)
         n, parts = len(self.devices), (self.process_id, self.num_processes)
+        from genapp.data.shards import SplitBatches  # imports Keras
+
         train = SplitBatches(batches.train, batch_size, n, parts, training=True, seed=seed)
         val = SplitBatches(batches.val, batch_size, n, parts, training=False) if batches.val is not None else None
         if val is not None and not len(val):  # fewer held-out sequences than devices
@@ -195,79 +199,3 @@ def alone() -> Iterator[None]:
         yield
     finally:
         keras.distribution.set_distribution(current)
-
-
-# ---- batches split over devices and processes ------------------------------------------------------
-
-
-def _rows(tree, rows: slice):
-    """The same rows of every array in an (x, y) structure of tuples, lists and dicts."""
-    if isinstance(tree, dict):
-        return {k: _rows(v, rows) for k, v in tree.items()}
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(_rows(v, rows) for v in tree)
-    return tree[rows]
-
-
-def _length(tree) -> int:
-    while isinstance(tree, (dict, tuple, list)):
-        tree = next(iter(tree.values())) if isinstance(tree, dict) else tree[0]
-    return len(tree)
-
-
-def _keras_dataset():
-    import keras
-
-    return keras.utils.PyDataset
-
-
-class SplitBatches(_keras_dataset()):
-    """Global batches cut for ``devices`` devices, this process's part of each (see the module docstring).
-
-    ``source``: (x, y) arrays (batched and, when training, shuffled here each
-    epoch with ``seed``) or a ``keras.utils.PyDataset`` of global batches.
-    """
-
-    def __init__(self, source, batch_size: int, devices: int, parts: tuple[int, int] = (0, 1), *,
-                 training: bool, seed: int = 0):
-        super().__init__()
-        self.source, self.batch_size, self.devices, self.training = source, batch_size, devices, training
-        self.part, self.parts = parts
-        self.arrays = isinstance(source, tuple)
-        self.rng = np.random.default_rng(seed)
-        if self.arrays:
-            self.count = _length(source[0])
-            self.order = np.arange(self.count)
-            n, last = -(-self.count // batch_size), self.count % batch_size or batch_size
-        else:
-            n = len(source)
-            last = _length(source[n - 1][1]) if n else 0
-        if n and (last < batch_size if training else last < devices):
-            n -= 1  # the last batch is partial (training) or smaller than one row per device: left out
-        self.n = n
-        if training and not n:
-            raise GenappError(f"{param('batch_size')} {batch_size}: not one whole batch of training sequences; on several "
-                              "devices every batch must be whole, so use a smaller batch")
-        self.on_epoch_end()
-
-    def __len__(self) -> int:
-        return self.n
-
-    def on_epoch_end(self) -> None:
-        if self.arrays:
-            if self.training:
-                self.rng.shuffle(self.order)
-        else:
-            self.source.on_epoch_end()
-
-    def _global(self, i: int):
-        if not self.arrays:
-            return self.source[i]
-        take = self.order[i * self.batch_size: (i + 1) * self.batch_size]
-        return _rows(self.source, take)
-
-    def __getitem__(self, i: int):
-        batch = self._global(i)
-        size = _length(batch[1]) // self.devices * self.devices  # whole on every device
-        share = size // self.parts
-        return _rows(batch, slice(self.part * share, (self.part + 1) * share))

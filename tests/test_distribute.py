@@ -15,7 +15,8 @@ import keras
 import numpy as np
 import pytest
 
-from genapp.distribute import Cluster, SplitBatches, parse_devices
+from genapp.data.shards import SplitBatches
+from genapp.distribute import Cluster, parse_devices
 from genapp.errors import GenappError
 from run_cli import one_line_error, run
 

@@ -124,6 +124,15 @@ class TextFiles:
         if carry:
             yield carry
 
+    def check(self, sample: int = 1 << 16) -> None:
+        """Refuse at once a file that is missing, or not UTF-8 text in its first ``sample`` bytes (a photo, say),
+        or blank: what ``chunks`` would find, before anything heavy starts.  A bad byte further on is
+        found by the first pass over the text, before training."""
+        for path in self.paths:
+            for text in TextFiles([path], sample)._decoded(path):
+                if text.strip():
+                    break
+
     def _decoded(self, path: Path) -> Iterator[str]:
         read_text_check(path)
         decoder = codecs.getincrementaldecoder("utf-8")()

@@ -206,8 +206,7 @@ def read_pieces(
             progress.step()
             usable += bool(pieces)
             yield source, pieces
-    except KeyboardInterrupt:
-        parsing.close()  # stops the reader processes at once
+    except KeyboardInterrupt:  # ``finally`` closes the parser, which stops the reader processes at once
         raise Interrupted(f"interrupted while reading the corpus ({report.parsed} of {len(todo)} files read; "
                           "they are cached, so the next run starts from them)") from None
     finally:

@@ -23,10 +23,7 @@ MAX_NAME_LENGTH = 1000  # characters; far beyond any name, and what keeps a name
 def read_text(path: Path, what: str = param("corpus")) -> str:
     """The file's text, or a GenappError naming the file and the problem."""
     path = Path(path)
-    if not path.exists():
-        raise GenappError(f"{what} {path}: no such file")
-    if path.is_dir():
-        raise GenappError(f"{what} {path}: is a folder; expected a UTF-8 text file")
+    read_text_check(path, what)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

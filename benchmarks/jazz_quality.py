@@ -60,14 +60,16 @@ def sources_added() -> str:
     return table(["improv model trained on every fold's training pieces ...", "held-out nats/event (pooled)"], rows)
 
 
-def held_out_quality() -> tuple[str, dict]:
-    rows, pooled = [], {"improv": [0.0, 0.0, 0], "classic": [0.0, 0.0, 0]}  # model nats, best n-gram nats, events
+def held_out_quality(models: dict | None = None) -> tuple[str, dict]:
+    """``models``: representation label -> the options it trains with (default: improv's preset and the classic)."""
+    models = models or {"improv": {}, "classic": CLASSIC}
+    rows, pooled = [], {name: [0.0, 0.0, 0] for name in models}  # model nats, best n-gram nats, events
     bars_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k, (train, held, names) in enumerate(jazz_folds(2, FOLDS)):
             bars = sum(p.measures for p in load_corpus(held).pieces)
             bars_total += bars
-            for name, given in (("improv", {}), ("classic", CLASSIC)):
+            for name, given in models.items():
                 model = train_jazz(train, f"{tmp}/{name}{k}", given)
                 r = evaluate(model, held, train)
                 best = r.ngram_nats[r.best_order]
@@ -86,12 +88,13 @@ def held_out_quality() -> tuple[str, dict]:
     return text, summary
 
 
-def solo_statistics(temperature: float) -> tuple[str, list[bool]]:
+def solo_statistics(temperature: float, bundle=None) -> tuple[str, list[bool]]:
+    """20 solos of the model in ``bundle`` (default: the shipped one) against its training corpus."""
     from genapp.music.piece import Piece
     from genapp.music.progression import progression_from_file
     from genapp.music.stats import solo_stats
 
-    model = JazzModel.load(paths.models_dir() / "jazz")
+    model = JazzModel.load(bundle or paths.models_dir() / "jazz")
     prog = progression_from_file(str(paths.corpora_dir() / "jazz" / "two_five_etudes.abc"))
     solos = []
     for seed in range(20):

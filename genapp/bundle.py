@@ -258,8 +258,12 @@ def load_bundle(path: Path, kind: str, build: Callable[[dict], keras.Model] | No
         first = str(e).strip().splitlines()[0][:200] if str(e).strip() else "unreadable"
         raise GenappError(f"model bundle {path}: model.keras could not be loaded ({first})") from None
     out_dim = model.outputs[0].shape[-1]
-    if out_dim != vocab.size:
-        raise GenappError(f"model bundle {path}: model predicts {out_dim} symbols but vocab.json has {vocab.size}")
+    members = config["model"].get("members", 1) if isinstance(config["model"], dict) else 1
+    members = members if isinstance(members, int) and not isinstance(members, bool) and members > 0 else 1
+    # an ensemble (``config.ImprovConfig.members``) predicts every symbol once per member
+    if out_dim != vocab.size * members:
+        each = f" ({members} members)" if members != 1 else ""
+        raise GenappError(f"model bundle {path}: model predicts {out_dim} symbols{each} but vocab.json has {vocab.size}")
     bundle = Bundle(path, kind, model, vocab, config["model"], training)
     if make is None:
         return bundle

@@ -132,6 +132,9 @@ def _config_option(cls, name: str, value, opt: str | None = None):
     """A click option for a config field: its type and bounds from the field, its default shown from the preset."""
     field = next(f for f in dataclasses.fields(cls) if f.name == name)
     meta = field.metadata
+    if isinstance(value, bool):  # --name/--no-name; None: left out
+        flag = name.replace("_", "-")
+        return click.option(f"--{flag}/--no-{flag}", name, default=None, help=f"{meta['help']} [default: {value}]")
     if "choices" in meta:
         kind = click.Choice(meta["choices"])
     elif meta.get("share"):

@@ -174,9 +174,10 @@ class ImprovConfig(Saved):
     durations: int  # duration classes
     pitches: int  # pitch classes: rest and the steps
     representation: str = "improv"
+    members: int = 1  # copies trained side by side whose probabilities are averaged (an ensemble; older bundles: 1)
 
     def __post_init__(self) -> None:
-        require_positive_ints(self, "units", "tx", "features", "durations", "pitches")
+        require_positive_ints(self, "units", "tx", "features", "durations", "pitches", "members")
         if self.representation != "improv":
             raise ValueError(f"expected representation 'improv', got {self.representation!r}")
         if not 0 <= self.dropout < 1:
@@ -186,10 +187,10 @@ class ImprovConfig(Saved):
         require_weights_at_most(self.weights(), "a jazz model")
 
     def weights(self) -> int:
-        """The LSTM, the duration head and the pitch head."""
+        """Each member's LSTM, duration head and pitch head."""
         hx = self.units + self.features
-        return (recurrent_weights("lstm", self.features, self.units) + (hx + 1) * self.durations
-                + (hx + self.durations + 1) * self.pitches)
+        return self.members * (recurrent_weights("lstm", self.features, self.units) + (hx + 1) * self.durations
+                               + (hx + self.durations + 1) * self.pitches)
 
 
 # ---- what each product's training takes -----------------------------------------------------------
@@ -215,6 +216,9 @@ class TextOptions:
     dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
+    carry: bool = option(False, "Carry the state from each window to the next through the text while training "
+                               "(truncated backpropagation through time, as char-rnn); off: every window starts "
+                               "from a zero state.")
     vocab_size: int = option(5000, "Word level: keep this many tokens (3 reserved: <pad>, <unk>, <eos>); rarer "
                                    "words become <unk>.")
     validation: float = option(0.1, "Share of the corpus (its end) held out to measure the model (0: none).",
@@ -229,17 +233,22 @@ class JazzOptions:
     representation: str = option("improv", "improv: note events that see the beat and the chords, two small heads "
                                            "(duration, pitch step); classic: the course's grammar of values.",
                                  choices=REPRESENTATIONS)
-    units: int = option(64, "LSTM units (n_a).")
+    units: int = option(64, "LSTM units (n_a); improv: per member.")
     tx: int = option(32, "Training window length in events (Tx).", min=2)
     dropout: float = option(0.3, "Dropout on the LSTM's input and output while training (improv only).",
                             share=True)
+    label_smoothing: float = option(0.0, "While training, the pitch head learns (1 - this) the true step and this "
+                                         "spread over every step: less overconfident on music unlike the corpus "
+                                         "(improv only).", share=True)
+    members: int = option(1, "Improv only: train this many copies side by side (each from its own start) and "
+                             "average their probabilities, an ensemble.")
     validation: float = option(0.1, "Share of pieces held out to measure the model (0: none).", share=True)
     graph: str = option("fused", "Classic only: train the fused sequence graph or the classic unrolled one (same "
                                  "layers).", choices=GRAPHS)
     # chosen by measurement on held-out pieces: benchmarks/jazz_sweep.py
     settings: TrainSettings = TrainSettings(epochs=100, batch_size=16, learning_rate=0.01, clipvalue=5.0, patience=20)
 
-    SHAPE = ("representation", "units", "tx")
+    SHAPE = ("representation", "units", "tx", "members")
 
 
 # ---- how each product samples -----------------------------------------------------------------------

@@ -39,6 +39,7 @@ import numpy as np
 from genapp.config import TrainSettings
 from genapp.errors import GenappError, Interrupted, param
 from genapp.nn.losses import SequenceCrossEntropy
+from genapp.nn.layers import Carried
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ class TrainResult:
         }
 
 
+def watched(logs: dict) -> float | None:
+    """The held-out figure training watches: the recipe's measure when it has one (``compile_model``), else the loss."""
+    return logs.get("val_measure", logs.get("val_loss"))
+
+
 class EpochPrinter(keras.callbacks.Callback):
     """Calls ``say`` with one line per epoch: losses, nats per symbol, best so far."""
 
@@ -89,7 +95,7 @@ class EpochPrinter(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         line = f"epoch {epoch + 1:>3}/{self.epochs}  loss {logs.get('loss', float('nan')):7.3f}"
-        val = logs.get("val_loss")
+        val = watched(logs)
         if val is not None:
             line += f"  val {val:7.3f}"
             if self.per_seq:
@@ -165,7 +171,7 @@ class KeepBest(keras.callbacks.Callback):
             return
         logs = logs or {}
         self.last_epoch = epoch + 1
-        loss = logs.get("val_loss") if self.has_val else logs.get("loss")
+        loss = watched(logs) if self.has_val else logs.get("loss")
         if loss is not None and (loss < self.best or not self.has_val):
             self.best, self.best_epoch, self.wait = float(loss), epoch + 1, 0
             optimizer = self.model.optimizer.variables if self.model.optimizer is not None else []
@@ -187,15 +193,35 @@ class KeepBest(keras.callbacks.Callback):
             variable.assign(value)
 
 
+class ZeroCarried(keras.callbacks.Callback):
+    """Zero a carried-state graph's states (``nn.layers.Carried``) when an epoch and when a validation pass begin."""
+
+    def __init__(self, layers: list):
+        super().__init__()
+        self.layers = layers
+
+    def _zero(self, *args) -> None:
+        for layer in self.layers:
+            layer.reset()
+
+    on_epoch_begin = on_test_begin = _zero
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy, Keras and TensorFlow (weight initialisation, batch shuffling)."""
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None) -> None:
-    """Adam with the settings' clipping; the loss defaults to cross-entropy summed over time steps."""
+def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 0, loss=None, measure=None) -> None:
+    """Adam with the settings' clipping; the loss defaults to cross-entropy summed over time steps.
+
+    ``measure`` (a loss-like callable named "measure", or None): what the
+    held-out pieces are judged by when the training loss is not it (a
+    smoothed or per-member loss); early stopping and the printed nats watch it.
+    """
     optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
-    model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index))
+    model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index),
+                  metrics=[measure] if measure is not None else None)
 
 
 def restore_optimizer(model: keras.Model, saved: keras.optimizers.Optimizer | None) -> bool:
@@ -241,6 +267,9 @@ def fit(
     with Interrupt() as interrupt:
         keeper = KeepBest(settings.patience, val is not None, interrupt, resume.best_loss, checkpoint)
         callbacks.append(keeper)
+        carried = [layer for layer in model.layers if isinstance(layer, Carried)]
+        if carried:
+            callbacks.append(ZeroCarried(carried))
         if say is not None:
             callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss, symbol))
             if samples is not None:
@@ -412,6 +441,10 @@ class Recipe:
         """(the model the bundle holds, the graph to fit (may be the same), its loss; None: sequence cross-entropy)."""
         raise NotImplementedError
 
+    def measure(self, args: dict, options):
+        """What held-out data is judged by, when it is not the training loss (``compile_model``); None: the loss."""
+        return None
+
     def samples(self, model: keras.Model, args: dict, vocab, corpus: TrainingData, options
                 ) -> Callable[[int], list[str]] | None:
         """What to print after each epoch (lines of samples from ``model`` as it trains), or None."""
@@ -497,8 +530,12 @@ def _fit_bundle(recipe: Recipe, out_dir, options, corpus: TrainingData, vocab, a
     if previous is not None:
         model.set_weights(previous.bundle.model.get_weights())
     if base is not None:
-        transfer_weights(base.bundle.model, model)
-    compile_model(trainee, settings, loss=loss)
+        try:
+            transfer_weights(base.bundle.model, model)
+        except ValueError as e:
+            raise GenappError(f"{param('init_from')} {init_from}: its model does not fit the one being trained ({e}); "
+                              f"give the same shape options as it was trained with") from None
+    compile_model(trainee, settings, loss=loss, measure=recipe.measure(args, options))
     same_data = previous is not None and previous.bundle.training.get("corpus_sha256") == corpus.digest
     start = resume_from(previous.bundle, out_dir, same_data, settings.epochs) if previous else Resume()
     if say:
@@ -525,6 +562,9 @@ def transfer_weights(source: keras.Model, target: keras.Model) -> None:
     symbols' rows and columns keep their fresh initialisation.
     """
     weights = []
+    if len(source.get_weights()) != len(target.get_weights()):
+        raise ValueError(f"expected a model with {len(target.get_weights())} weight arrays, got "
+                         f"{len(source.get_weights())}")
     for old, new in zip(source.get_weights(), target.get_weights()):
         if old.ndim != new.ndim or any(o > n for o, n in zip(old.shape, new.shape)):
             raise ValueError(f"expected weights no larger than {new.shape}, got {old.shape}")

@@ -18,10 +18,10 @@ import numpy as np
 from keras import ops
 
 from genapp.config import CELLS, CharLMConfig
-from genapp.nn.layers import OneHot, loading_initializers
+from genapp.nn.layers import Carried, OneHot, loading_initializers
 from genapp.nn.stepper import Stepper
 
-__all__ = ["CELLS", "CharLMConfig", "build_model", "nats_per_symbol", "sequence_log_probs", "stepper"]
+__all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "nats_per_symbol", "sequence_log_probs", "stepper"]
 
 
 def recurrent_layer(cell: str, units: int, name: str, initialize: bool = True) -> keras.layers.Layer:
@@ -53,6 +53,25 @@ def build_model(config: CharLMConfig, initialize: bool = True) -> keras.Model:
     dense_init = {} if initialize else loading_initializers()
     probs = keras.layers.Dense(config.vocab_size, activation="softmax", name="softmax", **dense_init)(x)  # (batch, T, V)
     return keras.Model(ids, probs, name=f"charlm_{config.cell}")
+
+
+def carried_trainee(model: keras.Model, config: CharLMConfig, streams: int) -> keras.Model:
+    """``build_model``'s graph with stateful recurrent layers over its very cells: the state carries across batches.
+
+    Indices (streams, T) -> probabilities (streams, T, V), for training on
+    ``text.windows.CarriedWindows``; the batch size is fixed (one row per
+    stream).  The cells and the softmax are ``model``'s own, so training this
+    graph trains ``model`` (the stateless one a bundle holds).  ``training.fit``
+    zeroes the states at the start of every epoch and of every validation pass.
+    """
+    ids = keras.Input(batch_shape=(streams, None), dtype="int32", name="carried_ids")  # (streams, T)
+    x = model.get_layer("one_hot")(ids)  # (streams, T, V)
+    for i in range(config.layers):
+        x = Carried(model.get_layer(f"recurrent_{i}").cell, streams, name=f"carried_{i}")(x)  # (streams, T, n_a)
+        if config.dropout:
+            x = keras.layers.Dropout(config.dropout, name=f"carried_dropout_{i}")(x)
+    probs = model.get_layer("softmax")(x)  # (streams, T, V)
+    return keras.Model(ids, probs, name=f"carried_{model.name}")
 
 
 def stepper(model: keras.Model, config: CharLMConfig) -> Stepper:

@@ -52,3 +52,36 @@ def loading_initializers(recurrent: bool = False) -> dict:
     if recurrent:
         kwargs["recurrent_initializer"] = HostZeros()
     return kwargs
+
+
+class Carried(keras.layers.Layer):
+    """A recurrent cell run over each batch from the state it ended the previous batch with (training only).
+
+    ``keras.layers.RNN(stateful=True)`` keeps its state in variables Keras
+    does not track, which the JAX trainer never updates (the state silently
+    stays zero); these states are tracked non-trainable weights, updated as
+    batch normalisation's statistics are, on every backend.  Inputs
+    (streams, T, features) -> outputs (streams, T, units); ``reset`` zeroes
+    the state.  Never saved: a bundle holds the stateless graph over the same cell.
+    """
+
+    def __init__(self, cell: keras.layers.Layer, streams: int, **kwargs):
+        super().__init__(**kwargs)
+        self.rnn = keras.layers.RNN(cell, return_sequences=True, return_state=True)
+        self.streams = streams
+        sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+        self.states = [self.add_weight(shape=(streams, size), initializer="zeros", trainable=False, name=f"state_{i}")
+                       for i, size in enumerate(sizes)]
+
+    def call(self, x, training=None):
+        out, *states = self.rnn(x, initial_state=[ops.convert_to_tensor(s) for s in self.states], training=training)
+        for variable, value in zip(self.states, states):
+            variable.assign(ops.stop_gradient(value))
+        return out  # (streams, T, units)
+
+    def compute_output_shape(self, input_shape):
+        return self.rnn.compute_output_shape(input_shape)[0]
+
+    def reset(self) -> None:
+        for variable in self.states:
+            variable.assign(np.zeros(variable.shape, variable.dtype))

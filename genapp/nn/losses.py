@@ -36,21 +36,38 @@ class FactorisedCrossEntropy(keras.losses.Loss):
 
     ``y_true``: indices (batch, T, 2), (duration, pitch) per step, -1 where the
     step is padding.  ``y_pred``: the two heads' probabilities side by side,
-    (batch, T, durations + pitches).  One summed loss per sequence.
+    (batch, T, durations + pitches), or ``members`` such blocks side by side
+    (an ensemble), whose losses are averaged: each member learns on its own.
+    One summed loss per sequence.  ``pitch_smoothing`` e (label smoothing):
+    the pitch term's target is (1 - e) on the true pitch and e spread evenly
+    over all K, so -log P(pitch) becomes -(1 - e) log P(pitch) - e/K sum_k log P(k).
+    ``mixture``: instead, the members' mixture's own -log P(event), unsmoothed:
+    what the model is judged by (``training`` watches it on held-out pieces).
     """
 
-    def __init__(self, durations: int = 48, name: str = "factorised_cross_entropy", **kwargs):
+    def __init__(self, durations: int = 48, pitch_smoothing: float = 0.0, members: int = 1, mixture: bool = False,
+                 name: str = "factorised_cross_entropy", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.durations = durations
+        self.durations, self.pitch_smoothing, self.members, self.mixture = durations, pitch_smoothing, members, mixture
 
     def call(self, y_true, y_pred):
         targets = ops.cast(y_true, "int32")  # (batch, T, 2)
         real = ops.greater_equal(targets[..., 0], 0)  # (batch, T)
         duration = ops.where(real, targets[..., 0], 0)
-        pitch = ops.where(real, targets[..., 1], 0) + self.durations  # its column in y_pred
-        picked = ops.take_along_axis(y_pred, ops.stack([duration, pitch], axis=-1), axis=-1)  # (batch, T, 2)
-        nll = -ops.sum(ops.log(ops.clip(picked, 1e-7, 1.0)), axis=-1)  # (batch, T)
+        pitch = ops.where(real, targets[..., 1], 0) + self.durations  # its column in a member's block
+        shape = ops.shape(y_pred)
+        logs = ops.log(ops.clip(ops.reshape(y_pred, (shape[0], shape[1], self.members, -1)), 1e-7, 1.0))  # (b, T, M, D+K)
+        columns = ops.repeat(ops.expand_dims(ops.stack([duration, pitch], axis=-1), 2), self.members, axis=2)
+        picked = ops.take_along_axis(logs, columns, axis=-1)  # (batch, T, M, 2)
+        if self.mixture:  # the ensemble's own -log P(event): -log mean_k P_k(duration) P_k(pitch | duration)
+            joint = ops.sum(picked, axis=-1)  # (batch, T, M)
+            nll = -(ops.logsumexp(joint, axis=-1) - ops.log(ops.cast(self.members, joint.dtype)))  # (batch, T)
+            return ops.sum(nll * ops.cast(real, nll.dtype), axis=-1)  # (batch,)
+        e = self.pitch_smoothing
+        pitch_nll = -(1 - e) * picked[..., 1] - e * ops.mean(logs[..., self.durations :], axis=-1)  # (batch, T, M)
+        nll = ops.mean(pitch_nll - picked[..., 0], axis=-1)  # (batch, T)
         return ops.sum(nll * ops.cast(real, nll.dtype), axis=-1)  # (batch,)
 
     def get_config(self):
-        return {**super().get_config(), "durations": self.durations}
+        return {**super().get_config(), "durations": self.durations, "pitch_smoothing": self.pitch_smoothing,
+                "members": self.members, "mixture": self.mixture}

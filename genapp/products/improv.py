@@ -169,7 +169,8 @@ def vocabulary(rows: Rows) -> Vocabulary:
 
 
 def model_args(vocab: Vocabulary, options) -> dict:
-    return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)).to_json()
+    return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES),
+                        members=options.members).to_json()
 
 
 Span = tuple[str, int, int]  # (piece name, first row, rows)
@@ -195,11 +196,12 @@ def batches(rows: Rows, vocab: Vocabulary, options, args: dict, say) -> Batches:
     val = EventWindows(rows, held, cfg.tx, 64, shuffle=False) if held else None
     return Batches(
         train=stream, val=val, symbols_per_val_seq=val.steps_per_window if val else None,
-        summary=f"the improv jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, dropout {cfg.dropout:g}) on "
+        summary=f"the improv jazz LSTM (n_a {cfg.units}, Tx {cfg.tx}, dropout {cfg.dropout:g}"
+                f"{f', {cfg.members} members' if cfg.members > 1 else ''}) on "
                 f"{stream.events} events of {len(train)} pieces, {val.events if val else 0} events of "
                 f"{len(held)} held out",
         facts={"train_events": stream.events, "validation_events": val.events if val else 0,
-               "validation_pieces": [_base(name) for name, _, _ in held]},
+               "validation_pieces": [_base(name) for name, _, _ in held], "label_smoothing": options.label_smoothing},
     )
 
 
@@ -207,8 +209,17 @@ def graphs(args: dict, options):
     from genapp.nn.improv import build_model
     from genapp.nn.losses import FactorisedCrossEntropy
 
-    model = build_model(ImprovConfig.from_json(args))
-    return model, model, FactorisedCrossEntropy(ev.MAX_UNITS)
+    cfg = ImprovConfig.from_json(args)
+    model = build_model(cfg)
+    return model, model, FactorisedCrossEntropy(ev.MAX_UNITS, options.label_smoothing, cfg.members)
+
+
+def measure(args: dict, options):
+    """Held-out pieces are judged by the members' mixture's -log P(event), without the training loss's smoothing."""
+    from genapp.nn.losses import FactorisedCrossEntropy
+
+    return FactorisedCrossEntropy(ev.MAX_UNITS, members=ImprovConfig.from_json(args).members, mixture=True,
+                                  name="measure")
 
 
 class ImprovModel(JazzModel):
@@ -280,13 +291,13 @@ class ImprovModel(JazzModel):
 
     def nats(self, pieces: list[PieceArrays]) -> tuple[float, int]:
         """(total negative log-probability, events) of the pieces, each read from its start (zero state)."""
+        from genapp.nn.improv import event_probs
+
         total, events = 0.0, 0
         for p in pieces:
             if not p.events:
                 continue
-            probs = np.asarray(self.bundle.model([p.features[None], p.durations[None]], training=False))[0]  # (L, D+K)
-            picked = np.stack([probs[np.arange(len(p.events)), p.targets[:, 0]],
-                               probs[np.arange(len(p.events)), ev.MAX_UNITS + p.targets[:, 1]]], axis=-1)
-            total -= float(np.log(np.maximum(picked, 1e-300)).sum())
+            heads = np.asarray(self.bundle.model([p.features[None], p.durations[None]], training=False))[0]  # (L, M (D+K))
+            total -= float(np.log(np.maximum(event_probs(heads, p.targets, self.config), 1e-300)).sum())
             events += len(p.events)
         return total, events

@@ -86,6 +86,9 @@ class JazzRecipe(Recipe):
     def graphs(self, args: dict, options: JazzOptions):
         return self._own(options).graphs(args, options)
 
+    def measure(self, args: dict, options: JazzOptions):
+        return self._own(options).measure(args, options)
+
 
 def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: str = "default",
                say: Callable[[str], None] | None = None, *, melody_track: str | None = None,

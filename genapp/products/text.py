@@ -12,9 +12,12 @@ The text is never in memory whole: a first pass over its chunks counts the
 tokens (the vocabulary) and hashes it, a second writes every token's index to
 a memory-mapped file (``data.rows``; one byte per token when the vocabulary
 has at most 256 symbols), and ``WindowStream`` cuts each batch of windows
-from it when Keras asks.  Each window of Tx tokens is read from zero states
-exactly as a name.  Validation is the end of the corpus (by position,
-``validation`` of it).
+from it when Keras asks.  With ``carry`` the batches are laid out in
+streams through the text (``CarriedWindows``) and a stateful copy of the graph
+over the same cells (``nn.charlm.carried_trainee``) carries its state from
+each window to the next, as char-rnn trains; otherwise each window of Tx
+tokens is read from zero states exactly as a name.  Validation is the end of
+the corpus (by position, ``validation`` of it).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from genapp.text.corpus import OneText, TextFiles, default_text
 from genapp.sampling import sample_sequence
 from genapp.text.tokens import (WORD_SPECIALS, CharCodes, Detokenizer, detokenize, encode, ending, tokenize,
                                 vocab_from_counts)
-from genapp.text.windows import WindowStream
+from genapp.text.windows import CarriedWindows, WindowStream
 from genapp.training import Batches, Recipe, TrainingData, train_bundle
 
 KIND = "text"
@@ -55,6 +58,7 @@ class TextRecipe(Recipe):
 
     def __init__(self, source, max_batches: int | None = None):
         self.source, self.max_batches = source, max_batches
+        self.streams = 0  # rows of a carried-state batch, once ``batches`` has cut them
         self.loaded = TextModel
 
     def read(self, options: TextOptions) -> TrainingData:
@@ -92,20 +96,29 @@ class TextRecipe(Recipe):
                               f"{tx + 1} for training")
         has_val = len(ids) - cut >= tx
         cfg = CharLMConfig.from_json(TextModel.model_args(args))
-        return Batches(
-            train=WindowStream(ids[:cut], tx, settings.batch_size, True, settings.seed, self.max_batches),
-            val=WindowStream(ids[cut:], tx, settings.batch_size, False) if has_val else None,
-            symbols_per_val_seq=tx if has_val else None,
-            summary=f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
-                    f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}",
-            facts={"tokens": len(ids), "validation_tokens": int(len(ids) - cut), "unknown_tokens": unknown},
-        )
+        facts = {"tokens": len(ids), "validation_tokens": int(len(ids) - cut), "unknown_tokens": unknown}
+        summary = (f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
+                   f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}")
+        if options.carry:
+            streams = self.streams = carried_streams(cut, len(ids) - cut if has_val else None, tx, settings.batch_size)
+            train = CarriedWindows(ids[:cut], tx, streams, True, settings.seed, self.max_batches)
+            val = CarriedWindows(ids[cut:], tx, streams, False) if has_val else None
+            summary += f", the state carried through {streams} streams"
+            facts["carried_streams"] = streams
+        else:
+            train = WindowStream(ids[:cut], tx, settings.batch_size, True, settings.seed, self.max_batches)
+            val = WindowStream(ids[cut:], tx, settings.batch_size, False) if has_val else None
+            summary += ", every window from a zero state"
+        return Batches(train=train, val=val, symbols_per_val_seq=tx if has_val else None, summary=summary, facts=facts)
 
     def graphs(self, args: dict, options):
-        from genapp.nn.charlm import build_model
+        from genapp.nn.charlm import build_model, carried_trainee
 
-        model = build_model(CharLMConfig.from_json(TextModel.model_args(args)))
-        return model, model, None
+        cfg = CharLMConfig.from_json(TextModel.model_args(args))
+        model = build_model(cfg)
+        if not options.carry:
+            return model, model, None
+        return model, carried_trainee(model, cfg, self.streams), None  # self.streams: set by batches
 
     def samples(self, model, args: dict, vocab: Vocabulary, corpus: TrainingData, options: TextOptions):
         """A line of text from the model after each epoch (80 characters or 16 words; line breaks shown as " / ")."""
@@ -122,6 +135,12 @@ class TextRecipe(Recipe):
             return [repr(detokenize(tokens, args["level"]).replace("\n", " / "))]
 
         return line
+
+
+def carried_streams(train: int, val: int | None, tx: int, batch_size: int) -> int:
+    """Rows of a carried-state batch: ``batch_size``, fewer when the training or held-out tokens cannot fill that many
+    windows of Tx (each stream needs one window at least)."""
+    return max(1, min(batch_size, train // tx, val // tx if val is not None else batch_size))
 
 
 def token_ids(source, vocab: Vocabulary, level: str) -> tuple[np.ndarray, int]:

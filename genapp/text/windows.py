@@ -12,7 +12,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from genapp.data.sequences import shift_right
+from genapp.data.sequences import PAD_INDEX, shift_right
 from genapp.data.vocab import END, PAD, Vocabulary
 
 
@@ -64,3 +64,44 @@ class WindowStream(keras.utils.PyDataset):
         starts = self.starts[i * self.batch_size : (i + 1) * self.batch_size]
         y = np.asarray(self.ids[starts[:, None] + np.arange(self.tx)[None, :]], np.int32)  # (b, Tx)
         return shift_right(y), y
+
+
+class CarriedWindows(keras.utils.PyDataset):
+    """Batches of (x, y) windows laid out so that a stateful model carries its state through the text (char-rnn's).
+
+    The text (offset by a random 0 .. Tx-1 tokens each epoch when shuffling)
+    is cut into ``streams`` equal stretches, one per batch row; batch k holds
+    window k of every stretch, so row r of batch k + 1 continues row r of
+    batch k and the state a stateful model ends one batch with is the right
+    start for the next (truncated backpropagation through time, Tx steps).
+    x is y shifted by one token of the text itself (PAD only before the
+    text's first token).  Every batch has exactly ``streams`` rows, the
+    fixed batch size a stateful graph needs; the text's last partial stretch
+    is left out (at most streams x Tx + Tx - 1 tokens).
+    """
+
+    def __init__(self, ids: np.ndarray, tx: int, streams: int, shuffle: bool, seed: int = 0,
+                 max_batches: int | None = None):
+        super().__init__()
+        if len(ids) < streams * tx:
+            raise ValueError(f"expected at least streams x tx = {streams * tx} tokens, got {len(ids)}")
+        self.ids, self.tx, self.streams, self.shuffle = ids, tx, streams, shuffle
+        self.rng = np.random.default_rng(seed)
+        self.max_batches = max_batches
+        self.on_epoch_end()
+
+    def __len__(self) -> int:
+        return min(self.steps, self.max_batches) if self.max_batches else self.steps
+
+    def on_epoch_end(self) -> None:
+        spare = len(self.ids) - self.streams * self.tx  # tokens a random offset may skip
+        self.offset = int(self.rng.integers(0, min(spare, self.tx - 1) + 1)) if self.shuffle else 0
+        self.stretch = (len(self.ids) - self.offset) // self.streams // self.tx * self.tx  # tokens per row
+        self.steps = self.stretch // self.tx
+
+    def __getitem__(self, k: int):
+        starts = self.offset + self.stretch * np.arange(self.streams) + k * self.tx  # (streams,)
+        at = starts[:, None] + np.arange(-1, self.tx)[None, :]  # (streams, Tx + 1): the token before, then the window
+        tokens = np.asarray(self.ids[np.maximum(at, 0)], np.int32)
+        tokens[at < 0] = PAD_INDEX
+        return tokens[:, :-1], tokens[:, 1:]  # x (streams, Tx), y (streams, Tx)

@@ -5,7 +5,7 @@ import pytest
 from keras import ops
 
 from genapp.nn import charlm
-from genapp.nn.charlm import CharLMConfig, build_model
+from genapp.nn.charlm import CELLS, CharLMConfig, build_model
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
@@ -34,3 +34,30 @@ def test_gru_uses_the_textbook_reset_before_the_product():
 def test_config_validates(kwargs, message):
     with pytest.raises(ValueError, match=message):
         CharLMConfig(**{"vocab_size": 4, "cell": "lstm", "units": 8, "layers": 1, **kwargs})
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_carried_trainee_carries_its_state_through_keras_s_loops(cell):
+    """Evaluated batch after batch by Keras (jit on JAX), the stateful graph scores each stream as the stateless model
+    scores the whole stream in one sequence; from zero states per window it would score otherwise."""
+    from genapp.nn.charlm import carried_trainee
+    from genapp.nn.losses import SequenceCrossEntropy
+    from genapp.text.windows import CarriedWindows
+    from genapp.training import ZeroCarried
+
+    cfg = CharLMConfig(vocab_size=7, cell=cell, units=6, layers=2)
+    model = build_model(cfg)
+    trainee = carried_trainee(model, cfg, streams=3)
+    assert len(trainee.trainable_weights) == len(model.trainable_weights)  # the very same cells and softmax
+    ids = np.random.default_rng(0).integers(1, 7, 3 * 40 + 5).astype(np.int32)
+    stream = CarriedWindows(ids, tx=8, streams=3, shuffle=False)  # 5 batches of (3, 8)
+    trainee.compile(loss=SequenceCrossEntropy())
+    carried = [layer for layer in trainee.layers if hasattr(layer, "reset")]
+    for _ in range(2):  # the second pass starts from zero states again
+        loss = trainee.evaluate(stream, verbose=0, callbacks=[ZeroCarried(carried)])
+        x = np.concatenate([stream[k][0] for k in range(len(stream))], axis=1)  # (3, 40): each stream whole
+        y = np.concatenate([stream[k][1] for k in range(len(stream))], axis=1)
+        whole = -np.log(np.take_along_axis(np.asarray(model(x)), y[..., None], axis=-1)).sum() / (3 * len(stream))
+        np.testing.assert_allclose(loss, whole, rtol=1e-4)
+    windows = -np.log(np.take_along_axis(np.asarray(model(x.reshape(-1, 8))), y.reshape(-1, 8)[..., None], -1))
+    assert abs(windows.sum() / (3 * len(stream)) - whole) > 1e-3  # zero states per window would be told apart

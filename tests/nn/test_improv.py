@@ -53,6 +53,14 @@ def test_loss_sums_both_heads_and_skips_padding():
     expected = [-np.log(heads[0, 0, 3] * heads[0, 0, ev.MAX_UNITS] * heads[0, 1, 47] * heads[0, 1, ev.MAX_UNITS + 25]),
                 -np.log(heads[1, 0, 0] * heads[1, 0, ev.MAX_UNITS + 12])]
     np.testing.assert_allclose(loss, expected, rtol=1e-5)
+    # label smoothing of the pitch head: the pitch term's target is 0.9 one-hot + 0.1 uniform over the K steps
+    smoothed = np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS, pitch_smoothing=0.1).call(y, heads))
+    logs = np.log(heads[..., ev.MAX_UNITS :])  # (2, 3, K)
+
+    def step(b, t, d, p):
+        return -np.log(heads[b, t, d]) - 0.9 * logs[b, t, p] - 0.1 * logs[b, t].mean()
+
+    np.testing.assert_allclose(smoothed, [step(0, 0, 3, 0) + step(0, 1, 47, 25), step(1, 0, 0, 12)], rtol=1e-5)
 
 
 def test_dropout_only_while_training():
@@ -71,3 +79,39 @@ def test_config_refuses_what_it_cannot_build():
     with pytest.raises(ValueError, match="representation 'improv'"):
         ImprovConfig(6, 5, 0.1, ev.FEATURES, 48, 26, representation="classic")
     assert CFG.weights() == sum(w.size for w in build_model(CFG).get_weights())
+
+
+def test_members_are_an_ensemble_that_stepping_samples_exactly():
+    """Three members: the step-by-step P(duration) and P(pitch | duration) are the members' mixture of the fused
+    graph's joint probabilities, and the loss is the mean of the members' own losses."""
+    from dataclasses import replace
+
+    from genapp.nn.improv import event_probs
+
+    cfg = replace(CFG, members=3)
+    keras.utils.set_random_seed(5)
+    model = build_model(cfg)
+    assert cfg.weights() == sum(w.size for w in model.get_weights()) == 3 * CFG.weights()
+    stepper = ImprovStepper(model, cfg)
+    x, d, p = _sequence(np.random.default_rng(5))
+    fused = np.asarray(model([x[None], np.eye(ev.MAX_UNITS, dtype=np.float32)[d][None]], training=False))[0]
+    blocks = fused.reshape(len(x), 3, -1).astype(np.float64)  # (T, M, D + K)
+    assert not np.allclose(blocks[:, 0], blocks[:, 1])  # the members differ
+    states = stepper.initial_states(1)
+    for t in range(len(x)):
+        read, p_duration, states = stepper.step(x[t][None], states)
+        p_pitch = stepper.pitch_probs(read, d[t : t + 1])[0]
+        np.testing.assert_allclose(p_duration[0], blocks[t, :, : ev.MAX_UNITS].mean(0), atol=1e-5)
+        joint = (blocks[t, :, d[t]] * blocks[t, :, ev.MAX_UNITS:].T).mean(1)  # (K,): P(d[t], pitch) of the mixture
+        np.testing.assert_allclose(p_duration[0, d[t]] * p_pitch, joint, atol=1e-5)
+    targets = np.stack([d, p], axis=-1)
+    np.testing.assert_allclose(event_probs(fused, targets, cfg),
+                               [(blocks[t, :, d[t]] * blocks[t, :, ev.MAX_UNITS + p[t]]).mean() for t in range(len(x))])
+    loss = float(np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS, members=3).call(targets[None], fused[None]))[0])
+    each = [float(np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS).call(targets[None], blocks[None, :, k]))[0])
+            for k in range(3)]
+    assert loss == pytest.approx(np.mean(each), rel=1e-5)
+    # what training watches on held-out pieces: the mixture's own -log P(event), as scoring computes it
+    mixture = float(np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS, pitch_smoothing=0.1, members=3, mixture=True)
+                               .call(targets[None], fused[None]))[0])
+    assert mixture == pytest.approx(-np.log(event_probs(fused, targets, cfg)).sum(), rel=1e-5)

@@ -137,6 +137,25 @@ def test_improv_fine_tunes_from_a_trained_model(tmp_path, jazz_corpus, jazz_bund
     assert type(tuned) is ImprovModel and tuned.config.units == 8
 
 
+def test_an_ensemble_with_label_smoothing_trains_loads_scores_and_improvises(tmp_path, jazz_corpus):
+    """--members 2 --label-smoothing 0.2: the bundle loads as an ensemble and improvises and scores like any improv
+    model (``tests/nn/test_improv.py`` proves the mixture's probabilities and losses)."""
+    from genapp.music.corpus import load_corpus
+    from genapp.products.improv import piece_arrays
+
+    said = []
+    model = train_jazz([str(jazz_corpus)], tmp_path / "e", {"units": 4, "tx": 6, "epochs": 2, "members": 2,
+                                                            "label_smoothing": 0.2}, say=said.append)
+    assert type(model) is ImprovModel and model.config.members == 2
+    assert model.bundle.training["label_smoothing"] == 0.2 and "2 members" in said[0]
+    assert model.bundle.model.outputs[0].shape[-1] == 2 * (ev.MAX_UNITS + len(ev.PITCHES))
+    piece = piece_arrays(load_corpus([str(jazz_corpus / model.bundle.training["validation_pieces"][0])]).pieces[0])
+    total, events = model.nats([piece])
+    assert np.isfinite(total) and events == len(piece.events)
+    solo = model.solo(progression_from_file(str(jazz_corpus / "blues.abc")), 2, 1.0, 0)
+    assert sum(n.duration for n in solo.decoded.notes) > 0
+
+
 # ---- classic: the course's grammar ---------------------------------------------------------------
 
 

@@ -172,3 +172,27 @@ def test_files_read_a_chunk_at_a_time_train_as_the_same_text_in_memory(tmp_path,
     for key in ("corpus_sha256", "tokens", "final_train_loss", "best_val_loss"):
         assert chunked.bundle.training[key] == whole.bundle.training[key], key
     assert chunked.vocab == whole.vocab
+
+
+def test_carried_state_training_streams_the_text_and_saves_the_stateless_model(tmp_path):
+    said = []
+    options = {"level": "char", "units": 8, "epochs": 2, "batch_size": 8, "tx": 20}
+    model = train_text([TEXT], tmp_path / "c", {**options, "carry": True}, say=said.append)
+    t = model.bundle.training
+    assert t["validation_tokens"] == 106 and t["carried_streams"] == 5  # 106 held-out characters: 5 windows of 20
+    assert "the state carried through 5 streams" in said[0], said[0]
+    assert model.bundle.model.input_shape == (None, None)  # any batch, any length: the stateless graph
+    assert len("".join(TextModel.load(tmp_path / "c").write("The cat", length=30, seed=0, whole=False))) == 30
+    plain = train_text([TEXT], tmp_path / "p", {**options, "carry": False}, say=said.append)
+    started = [line for line in said if line.startswith("training ")]
+    assert "carried_streams" not in plain.bundle.training and "every window from a zero state" in started[-1]
+
+
+def test_cli_carry_flag(tmp_path):
+    corpus = tmp_path / "t.txt"
+    corpus.write_text(TEXT, encoding="utf-8")
+    args = ("train-text", "--corpus", str(corpus), "--preset", "tiny", "--epochs", "1", "--tx", "20")
+    on = run(*args, "--out", str(tmp_path / "on"), "--carry")
+    off = run(*args, "--out", str(tmp_path / "off"), "--no-carry")
+    assert on.exit_code == off.exit_code == 0, on.stderr + off.stderr
+    assert "state carried through" in on.stderr and "every window from a zero state" in off.stderr

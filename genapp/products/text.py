@@ -175,6 +175,9 @@ def train_text(texts: list[str] | None, out_dir, given: dict | None = None, pres
     the placement (``devices``, ``cluster``) as for ``training.train_bundle``;
     ``max_batches`` caps the batches per epoch.
     """
+    if (given or {}).get("carry") and (placement.get("devices") is not None or placement.get("cluster") is not None):
+        raise GenappError(f"{param('carry')} trains on one device (its batch rows carry their state from batch to "
+                          f"batch); leave out {param('carry')} or {param('devices')}")
     if files:
         source = TextFiles(files)
     elif texts is not None:

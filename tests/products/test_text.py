@@ -196,3 +196,9 @@ def test_cli_carry_flag(tmp_path):
     off = run(*args, "--out", str(tmp_path / "off"), "--no-carry")
     assert on.exit_code == off.exit_code == 0, on.stderr + off.stderr
     assert "state carried through" in on.stderr and "every window from a zero state" in off.stderr
+
+
+def test_carry_trains_on_one_device_only(tmp_path):
+    with pytest.raises(GenappError, match="carry trains on one device .* leave out carry or devices"):
+        train_text([TEXT], tmp_path / "c", {"carry": True}, devices=2)
+    assert not (tmp_path / "c").exists()

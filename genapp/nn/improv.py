@@ -13,13 +13,16 @@ context directly (which steps land on chord tones, where in the bar), so the
 LSTM carries the melody's history and the heads place it on the harmony.
 Training reads the true duration of each event (teacher forcing); the model
 outputs both heads side by side, (m, T, 74), and ``nn.losses.FactorisedCrossEntropy``
-scores them.
+scores them.  With ``members`` M > 1 the model is an ensemble: M such sets of
+layers side by side over the same inputs, (m, T, M x 74), each trained on its
+own loss; P(event) is their mean (``event_probs``).
 
 ``ImprovStepper`` is the one-to-many inference graph: the same LSTM cell run
 one step at a time from its carried state (a compiled one-step graph), the
 heads applied with the same weights, and each sampled event fed back as the
-next step's input (``products.improv``).  ``tests/nn/test_improv.py`` checks that
-stepping gives the fused model's probabilities.
+next step's input (``products.improv``); with members, every member's cell
+steps and the two heads sample the members' mixture.  ``tests/nn/test_improv.py``
+checks that stepping gives the fused model's probabilities.
 """
 
 from __future__ import annotations

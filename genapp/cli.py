@@ -417,6 +417,7 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
       genapp train-text --corpus sonnets.txt --out sonnets --epochs 20
       genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
       genapp train-text --corpus sonnets.txt --out sonnets --resume --epochs 40
+      genapp train-text --corpus novel.txt --out novel --carry   # the state carried through the text
       genapp train-text --corpus books.txt --out books --devices all --batch-size 256   # every GPU
     """
     where = _placement(options)
@@ -620,6 +621,7 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
       genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
       genapp train-jazz --corpus my_few_solos/ --init-from jazz --out mine
       genapp train-jazz --representation classic --out course    # the course's grammar and model
+      genapp train-jazz --members 3 --label-smoothing 0.1 --out ensemble
       genapp train-jazz --corpus big/ --out big --devices all --coordinator 10.0.0.1:1234 --num-processes 2 --process-id 0
     """
     from genapp import paths

@@ -68,7 +68,6 @@ class Carried(keras.layers.Layer):
     def __init__(self, cell: keras.layers.Layer, streams: int, **kwargs):
         super().__init__(**kwargs)
         self.rnn = keras.layers.RNN(cell, return_sequences=True, return_state=True)
-        self.streams = streams
         sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
         self.states = [self.add_weight(shape=(streams, size), initializer="zeros", trainable=False, name=f"state_{i}")
                        for i, size in enumerate(sizes)]

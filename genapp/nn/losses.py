@@ -64,7 +64,9 @@ class FactorisedCrossEntropy(keras.losses.Loss):
             nll = -(ops.logsumexp(joint, axis=-1) - ops.log(ops.cast(self.members, joint.dtype)))  # (batch, T)
             return ops.sum(nll * ops.cast(real, nll.dtype), axis=-1)  # (batch,)
         e = self.pitch_smoothing
-        pitch_nll = -(1 - e) * picked[..., 1] - e * ops.mean(logs[..., self.durations :], axis=-1)  # (batch, T, M)
+        pitch_nll = -picked[..., 1]  # (batch, T, M)
+        if e:
+            pitch_nll = (1 - e) * pitch_nll - e * ops.mean(logs[..., self.durations :], axis=-1)
         nll = ops.mean(pitch_nll - picked[..., 0], axis=-1)  # (batch, T)
         return ops.sum(nll * ops.cast(real, nll.dtype), axis=-1)  # (batch,)
 

@@ -140,7 +140,7 @@ def _config_option(cls, name: str, value, opt: str | None = None):
     elif meta.get("share"):
         kind = click.FloatRange(0, 1, max_open=True)
     elif isinstance(value, float):
-        kind = click.FloatRange(min=0, min_open=True)
+        kind = click.FloatRange(min=0, min_open=True, max=meta.get("max"))
     else:
         kind = click.IntRange(min=meta.get("min", 1))
     return click.option(opt or "--" + name.replace("_", "-"), name, type=kind,
@@ -165,6 +165,8 @@ def training_options(product: str, corpus_option):
         _config_option(configs.TrainSettings, "clipvalue", s.clipvalue, "--clip"),
         click.option("--no-clip", is_flag=True, help="Train without gradient clipping."),
         _config_option(configs.TrainSettings, "patience", s.patience),
+        _config_option(configs.TrainSettings, "lr_drop", s.lr_drop),
+        _config_option(configs.TrainSettings, "lr_patience", s.lr_patience),
         _config_option(configs.TrainSettings, "seed", s.seed),
         click.option("--force", is_flag=True,
                      help="Replace the model already in the output folder (only ever a genapp model of this kind)."),
@@ -657,6 +659,7 @@ OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .
 @click.option("--choruses", type=click.IntRange(1, 100), help="Play the progression this many times (instead of --bars).")
 @click.option("--tempo", type=click.FloatRange(min=20, max=400), help="Beats per minute [default: the backing's, or 120].")
 @sampling_option("jazz", "temperature", "--temperature", "-t")
+@sampling_option("jazz", "rhythm_temperature")
 @TOP_K
 @seed_option("solo and band")
 @sampling_option("jazz", "count", "--count", "-n")
@@ -671,8 +674,8 @@ OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .
 @click.option("--soundfont", type=click.Path(path_type=Path),
               help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
 @library_errors
-def generate_command(outs, force, model_dir, chords, time_signature, backing, bars, choruses, tempo, temperature, top_k,
-                     seed, count, primer, band, two_feel, swing, humanize, instrument, comping_instrument,
+def generate_command(outs, force, model_dir, chords, time_signature, backing, bars, choruses, tempo, temperature,
+                     rhythm_temperature, top_k, seed, count, primer, band, two_feel, swing, humanize, instrument, comping_instrument,
                      bass_instrument, soundfont):
     """Improvise a jazz solo over chords with a band; write it as MIDI, audio, a piano roll or notation.
 
@@ -722,7 +725,7 @@ def generate_command(outs, force, model_dir, chords, time_signature, backing, ba
         phrase = model.primer(primer, say=_say) if primer else []
         band_options = {"band": band, "two_feel": two_feel, "swing": swing, "humanize": humanize, **programs}
         for line in takes(model, files, progression, bars, renderer, temperature=temperature, top_k=top_k, seed=seed,
-                          primer=phrase, **band_options):
+                          rhythm_temperature=rhythm_temperature, primer=phrase, **band_options):
             click.echo(line)
 
 

@@ -59,12 +59,17 @@ class TrainSettings:
     learning_rate: float = option(0.005, "Adam's step size.")
     clipvalue: float | None = option(5.0, "Clip each gradient entry to [-CLIP, CLIP] (None: no clipping).")
     patience: int = option(8, "Epochs without a better validation loss before stopping.")
+    lr_drop: float = option(1.0, "After --lr-patience epochs without a better validation loss, go back to the best "
+                                 "epoch's weights and multiply the learning rate by this (1: never).", max=1.0)
+    lr_patience: int = option(3, "Epochs without a better validation loss before each --lr-drop.")
     seed: int = option(0, "Weight initialisation and batch order.", min=None)
 
     def __post_init__(self) -> None:
-        require_positive_ints(self, "epochs", "batch_size", "patience")
+        require_positive_ints(self, "epochs", "batch_size", "patience", "lr_patience")
         if not self.learning_rate > 0:
             raise ValueError(f"expected learning_rate > 0, got {self.learning_rate}")
+        if not 0 < self.lr_drop <= 1:
+            raise ValueError(f"expected 0 < lr_drop <= 1, got {self.lr_drop}")
         if self.clipvalue is not None and not self.clipvalue > 0:
             raise ValueError(f"expected clipvalue > 0 or None, got {self.clipvalue}")
 
@@ -272,7 +277,11 @@ class TextSampling:
 @dataclass(frozen=True)
 class JazzSampling:
     bars: int = option(16, "Length of the solo; the progression repeats.", max=1000)
-    temperature: float = option(0.9, f"Above 1: more surprising; below 1: safer; {TEMPERATURE_HELP}", min=0)
+    temperature: float = option(0.9, f"How the pitches are chosen. Above 1: more surprising; below 1: safer; "
+                                     f"{TEMPERATURE_HELP}", min=0)
+    rhythm_temperature: float = option(1.0, "How the durations (the rhythm) are chosen, as --temperature does for the "
+                                            "pitches; improv models (a classic model's values hold both: --temperature).",
+                                       min=0)
     count: int = option(1, "How many takes.", max=100)
     band: str = option("trio", "The rhythm section: none (the solo alone), comp (piano), trio (piano, walking bass, "
                                "drums).", choices=BANDS)

@@ -60,6 +60,7 @@ class TrainResult:
     seconds: float
     history: dict
     interrupted: bool = False  # stopped by Ctrl-C
+    lr_drops: int = 0  # times the learning rate was dropped (TrainSettings.lr_drop)
 
     @property
     def improved(self) -> bool:
@@ -74,6 +75,7 @@ class TrainResult:
             "final_train_loss": self.final_loss,
             "train_seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
+            "lr_drops": self.lr_drops,
         }
 
 
@@ -146,13 +148,17 @@ class KeepBest(keras.callbacks.Callback):
     The loss watched is the validation loss, or the training loss when there is
     no validation (then every epoch is kept and there is no early stop).
     Stops after ``patience`` epochs without a better validation loss, and
-    after the current batch once Ctrl-C was pressed.
+    after the current batch once Ctrl-C was pressed.  With ``lr_drop`` < 1,
+    every ``lr_patience`` epochs without a better validation loss go back to
+    the best epoch's weights and optimizer state and multiply the learning
+    rate by ``lr_drop`` (the early stop still counts from the best epoch).
     """
 
     def __init__(self, patience: int, has_val: bool, interrupt: Interrupt, best: float | None,
-                 checkpoint: Callable[[int, float], None] | None):
+                 checkpoint: Callable[[int, float], None] | None, lr_drop: float = 1.0, lr_patience: int = 1):
         super().__init__()
         self.patience, self.has_val, self.interrupt, self.checkpoint = patience, has_val, interrupt, checkpoint
+        self.lr_drop, self.lr_patience, self.drops = lr_drop, lr_patience, 0
         self.best = math.inf if best is None or not has_val else best
         self.best_epoch, self.last_epoch, self.wait = 0, 0, 0
         self.snapshot: tuple[list, list] | None = None
@@ -182,6 +188,11 @@ class KeepBest(keras.callbacks.Callback):
         self.wait += 1
         if self.wait >= self.patience:
             self.model.stop_training = True
+        elif self.lr_drop < 1 and self.wait % self.lr_patience == 0 and self.snapshot is not None:
+            lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)) * self.lr_drop
+            self.restore()
+            self.model.optimizer.learning_rate = lr
+            self.drops += 1
 
     def restore(self) -> None:
         """Put the best epoch's weights and optimizer state back into the model."""
@@ -265,7 +276,8 @@ def fit(
         raise ValueError(f"expected more epochs than the {resume.epoch} already trained, got epochs={settings.epochs}")
     callbacks: list[keras.callbacks.Callback] = []
     with Interrupt() as interrupt:
-        keeper = KeepBest(settings.patience, val is not None, interrupt, resume.best_loss, checkpoint)
+        keeper = KeepBest(settings.patience, val is not None, interrupt, resume.best_loss, checkpoint,
+                          settings.lr_drop, settings.lr_patience)
         callbacks.append(keeper)
         carried = [layer for layer in model.layers if isinstance(layer, Carried)]
         if carried:
@@ -293,6 +305,7 @@ def fit(
         seconds=time.perf_counter() - start,
         history=history,
         interrupted=interrupt.pressed,
+        lr_drops=keeper.drops,
     )
 
 

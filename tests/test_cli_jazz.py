@@ -44,6 +44,19 @@ def test_count_backing_and_primer(tmp_path, jazz_bundle, jazz_corpus):
     assert "chords from one.mid" in result.stdout and result.stdout.count("wrote") == 2
 
 
+def test_temperature_and_rhythm_temperature_zero_are_greedy(tmp_path, jazz_bundle):
+    def melody(seed, *temperatures):
+        out = tmp_path / f"{seed}{len(temperatures)}.mid"
+        result = run("generate", "--model", jazz_bundle, "--chords", "Dm7 G7 Cmaj7 A7", "--band", "none", "--humanize",
+                     0, "--seed", seed, "--out", out, *temperatures)
+        assert result.exit_code == 0, result.output
+        return [(n.start, n.pitch) for n in pretty_midi.PrettyMIDI(str(out)).instruments[0].notes]
+
+    greedy = ("--temperature", 0, "--rhythm-temperature", 0)
+    assert melody(1, *greedy) == melody(2, *greedy)
+    assert melody(1, "--temperature", 0) != melody(2, "--temperature", 0)  # the rhythm is still sampled
+
+
 @pytest.mark.parametrize(
     "args, line",
     [
@@ -53,6 +66,7 @@ def test_count_backing_and_primer(tmp_path, jazz_bundle, jazz_corpus):
                                  "bass (C/E); N.C."),
         (["--bars", "0"], "Error: Invalid value for '--bars': 0 is not in the range 1<=x<=1000."),
         (["--temperature", "-0.5"], "Error: Invalid value for '--temperature' / '-t': -0.5 is not in the range x>=0."),
+        (["--rhythm-temperature", "x"], "Error: Invalid value for '--rhythm-temperature': 'x' is not a valid float range."),
         (["--instrument", "kazoo"], "Error: --instrument 'kazoo': expected a General MIDI number 1-128 or an instrument "
                                     "name such as 'Tenor Sax', 'Trumpet', 'Vibraphone', 'Acoustic Grand Piano', "
                                     "'Acoustic Bass'"),

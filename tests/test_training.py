@@ -59,3 +59,57 @@ def test_init_from_is_checked_before_keras(tmp_path, tiny_corpus):
     assert result.exit_code == 2 and "--resume and --init-from exclude each other" in result.stderr
     line = one_line_error(run("train-jazz", "--out", tmp_path / "j", "--init-from", "dinos"))
     assert line.endswith("is a 'names' model; this command needs a 'jazz' model")
+
+
+def test_lr_drop_goes_back_to_the_best_weights_with_a_smaller_step():
+    import keras
+
+    from genapp.training import Interrupt, KeepBest
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    keeper = KeepBest(patience=7, has_val=True, interrupt=Interrupt(), best=None, checkpoint=None,
+                      lr_drop=0.5, lr_patience=3)
+    keeper.set_model(model)
+    keeper.on_epoch_end(0, {"val_loss": 1.0})
+    best = [w.copy() for w in model.get_weights()]
+    rates = []
+    for epoch, loss in enumerate([2.0, 3.0, 2.5, 0.9, 0.8] + [0.85] * 8, start=1):
+        model.set_weights([w + epoch for w in best])  # as a worse epoch would leave them
+        keeper.on_epoch_end(epoch, {"val_loss": loss})
+        rates.append(float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)))
+        if epoch == 3:  # the third epoch without a better loss: back to epoch 1, half the step
+            assert all(np.array_equal(w, b) for w, b in zip(model.get_weights(), best))
+        if model.stop_training:
+            break
+    assert rates == pytest.approx([0.01, 0.01, 0.005] + [0.005] * 4 + [0.0025] * 3 + [0.00125] * 2)
+    assert keeper.drops == 3 and keeper.best_epoch == 6 and epoch == 12  # (epochs counted from 1) and model.stop_training
+
+
+def test_lr_drop_takes_effect_inside_keras_fit():
+    """Validation that only gets worse: after the first drop (to a vanishing step) training stands at the best weights."""
+    import keras
+
+    from genapp.training import fit
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = x @ rng.normal(size=(4, 1)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="mse")
+    settings = TrainSettings(epochs=6, batch_size=16, learning_rate=0.1, lr_drop=1e-6, lr_patience=1)
+    result = fit(model, (x, y), (x, -y), settings)
+    losses = result.history["loss"]
+    assert result.best_epoch == 1 and result.lr_drops == 5
+    assert losses[1] < losses[0]  # a real step at first
+    assert losses[2:] == pytest.approx([losses[2]] * 4, rel=1e-5)  # then standing still ...
+    at_best = float(np.mean((np.asarray(model(x)) - y) ** 2))  # the model holds the best epoch's weights
+    assert losses[2] == pytest.approx(at_best, rel=1e-4)  # ... at the best epoch's weights
+
+
+def test_lr_drop_is_recorded_and_checked(tmp_path, tiny_corpus):
+    m = train_names(tiny_corpus, tmp_path / "m", {"units": 6, "epochs": 2, "batch_size": 4, "lr_drop": 0.5})
+    assert m.bundle.training["lr_drops"] == 0 and m.bundle.training["settings"]["lr_drop"] == 0.5
+    with pytest.raises(ValueError, match="expected 0 < lr_drop <= 1, got 1.5"):
+        TrainSettings(lr_drop=1.5)

@@ -163,15 +163,16 @@ class ClassicModel(JazzModel):
         return ok
 
     def improvise(self, chords: list[ChordSpan], progression: Progression, length: Fraction, temperature: float,
-                  rng: np.random.Generator, primer: list[Value] = (), top_k: int | None = None
-                  ) -> tuple[list[Value], Decoded]:
+                  rng: np.random.Generator, primer: list[Value] = (), top_k: int | None = None,
+                  rhythm_temperature: float | None = None) -> tuple[list[Value], Decoded]:
         """Sample values one at a time, each fed back as the next input, until ``length`` quarter notes are filled.
 
         A value that no pitch of the register could realise over the current
         chord after the previous note (say a chord tone one semitone above a
         chord tone) is banned before sampling, so every generated value can be
         decoded exactly.  The previous note is followed with one random pitch
-        that realises each value.
+        that realises each value.  A value joins a duration and a pitch
+        choice, both sampled at ``temperature`` (``rhythm_temperature`` is not used).
         """
         rests = self._types == "R"  # (V,)
         out: list[Value] = []

@@ -21,7 +21,7 @@ from fractions import Fraction
 import keras
 import numpy as np
 
-from genapp.config import ImprovConfig
+from genapp.config import ImprovConfig, JazzSampling
 from genapp.data.digest import JsonListDigest
 from genapp.data.rows import Rows, RowWriter
 from genapp.data.split import split_by_hash
@@ -253,9 +253,10 @@ class ImprovModel(JazzModel):
         return events, 0
 
     def improvise(self, chords: list[ChordSpan], progression: Progression, length: Fraction, temperature: float,
-                  rng: np.random.Generator, primer: list[ev.Event] = (), top_k: int | None = None
-                  ) -> tuple[list[ev.Event], Decoded]:
-        """Events filling ``length`` quarter notes over the chords: a duration sampled, then a pitch step given it.
+                  rng: np.random.Generator, primer: list[ev.Event] = (), top_k: int | None = None,
+                  rhythm_temperature: float = JazzSampling.rhythm_temperature) -> tuple[list[ev.Event], Decoded]:
+        """Events filling ``length`` quarter notes over the chords: a duration sampled (at ``rhythm_temperature``),
+        then a pitch step given it (at ``temperature``).
 
         Each event is fed back as the next step's input.  A step that would
         leave the solo register (``music.grammar.REGISTER``) is never chosen;
@@ -283,7 +284,7 @@ class ImprovModel(JazzModel):
             advance(e)
         while onset < length:
             hx, p_duration, states = self.stepper.step(context.features(previous, pitch, started, onset)[None], states)
-            duration = sample_indices(p_duration, rng, temperature, top_k)  # (1,)
+            duration = sample_indices(p_duration, rng, rhythm_temperature, top_k)  # (1,)
             outside = np.flatnonzero((pitch + steps < REGISTER[0]) | (pitch + steps > REGISTER[1])) + 1
             token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, outside)
             advance(ev.Event.from_tokens(int(duration[0]), int(token[0])))

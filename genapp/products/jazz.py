@@ -100,6 +100,7 @@ def train_jazz(sources: list[str], out_dir, given: dict | None = None, preset: s
 
 def takes(model: JazzModel, files: list[list[Path]], progression: Progression, bars: int, renderer, *,
           temperature: float = JazzSampling.temperature, top_k: int | None = None, seed: int | None = None,
+          rhythm_temperature: float = JazzSampling.rhythm_temperature,
           primer: list = (), band: str = JazzSampling.band, two_feel: bool = False,
           swing: float = JazzSampling.swing, humanize: float = JazzSampling.humanize, **programs) -> Iterator[str]:
     """Improvise one take per entry of ``files`` and write its files; yields one summary line per take.
@@ -113,7 +114,7 @@ def takes(model: JazzModel, files: list[list[Path]], progression: Progression, b
 
     for i, paths_of_take in enumerate(files):
         take_seed = None if seed is None else seed + i
-        solo = model.solo(progression, bars, temperature, take_seed, primer, top_k)
+        solo = model.solo(progression, bars, temperature, take_seed, primer, top_k, rhythm_temperature)
         band_seed = int(np.random.default_rng(take_seed).integers(2**31))
         arrangement = Arrangement.from_solo(solo.decoded.notes, solo.chords, progression.tempo,
                                             progression.time_signature, progression.measure_length, bars,

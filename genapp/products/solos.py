@@ -61,8 +61,13 @@ class JazzModel(LoadedModel):
         raise NotImplementedError
 
     def improvise(self, chords: list[ChordSpan], progression: Progression, length: Fraction, temperature: float,
-                  rng: np.random.Generator, primer: list, top_k: int | None) -> tuple[list, Decoded]:
-        """Symbols filling ``length`` quarter notes over the chords, and their notes."""
+                  rng: np.random.Generator, primer: list, top_k: int | None,
+                  rhythm_temperature: float = JazzSampling.rhythm_temperature) -> tuple[list, Decoded]:
+        """Symbols filling ``length`` quarter notes over the chords, and their notes.
+
+        ``temperature`` samples the pitches, ``rhythm_temperature`` the
+        durations where the representation chooses them apart.
+        """
         raise NotImplementedError
 
     # ---- shared ---------------------------------------------------------------------------------
@@ -86,11 +91,13 @@ class JazzModel(LoadedModel):
 
     def solo(self, progression: Progression, bars: int = JazzSampling.bars,
              temperature: float = JazzSampling.temperature, seed: int | None = None,
-             primer: list = (), top_k: int | None = None) -> Solo:
+             primer: list = (), top_k: int | None = None,
+             rhythm_temperature: float = JazzSampling.rhythm_temperature) -> Solo:
         if not 1 <= bars <= MAX_BARS:
             raise GenappError(f"{param('bars')} {bars}: expected 1 to {MAX_BARS}")
         rng = np.random.default_rng(seed)
         length = snap(progression.measure_length) * bars
         chords = progression.spans(bars)
-        values, decoded = self.improvise(chords, progression, length, temperature, rng, list(primer), top_k)
+        values, decoded = self.improvise(chords, progression, length, temperature, rng, list(primer), top_k,
+                                         rhythm_temperature)
         return Solo(values, decoded, chords, bars, progression)

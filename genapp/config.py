@@ -238,20 +238,21 @@ class JazzOptions:
     representation: str = option("improv", "improv: note events that see the beat and the chords, two small heads "
                                            "(duration, pitch step); classic: the course's grammar of values.",
                                  choices=REPRESENTATIONS)
-    units: int = option(64, "LSTM units (n_a); improv: per member.")
+    units: int = option(128, "LSTM units (n_a); improv: per member.")
     tx: int = option(32, "Training window length in events (Tx).", min=2)
     dropout: float = option(0.3, "Dropout on the LSTM's input and output while training (improv only).",
                             share=True)
-    label_smoothing: float = option(0.0, "While training, the pitch head learns (1 - this) the true step and this "
+    label_smoothing: float = option(0.1, "While training, the pitch head learns (1 - this) the true step and this "
                                          "spread over every step: less overconfident on music unlike the corpus "
                                          "(improv only).", share=True)
-    members: int = option(1, "Improv only: train this many copies side by side (each from its own start) and "
+    members: int = option(3, "Improv only: train this many copies side by side (each from its own start) and "
                              "average their probabilities, an ensemble.")
     validation: float = option(0.1, "Share of pieces held out to measure the model (0: none).", share=True)
     graph: str = option("fused", "Classic only: train the fused sequence graph or the classic unrolled one (same "
                                  "layers).", choices=GRAPHS)
     # chosen by measurement on held-out pieces: benchmarks/jazz_sweep.py
-    settings: TrainSettings = TrainSettings(epochs=100, batch_size=16, learning_rate=0.01, clipvalue=5.0, patience=20)
+    settings: TrainSettings = TrainSettings(epochs=100, batch_size=16, learning_rate=0.01, clipvalue=5.0, patience=10,
+                                            lr_drop=0.5, lr_patience=2)
 
     SHAPE = ("representation", "units", "tx", "members")
 
@@ -277,7 +278,7 @@ class TextSampling:
 @dataclass(frozen=True)
 class JazzSampling:
     bars: int = option(16, "Length of the solo; the progression repeats.", max=1000)
-    temperature: float = option(0.9, f"How the pitches are chosen. Above 1: more surprising; below 1: safer; "
+    temperature: float = option(0.8, f"How the pitches are chosen. Above 1: more surprising; below 1: safer; "
                                      f"{TEMPERATURE_HELP}", min=0)
     rhythm_temperature: float = option(1.0, "How the durations (the rhythm) are chosen, as --temperature does for the "
                                             "pitches; improv models (a classic model's values hold both: --temperature).",

@@ -85,12 +85,13 @@ def watched(logs: dict) -> float | None:
 
 
 class EpochPrinter(keras.callbacks.Callback):
-    """Calls ``say`` with one line per epoch: losses, nats per symbol, best so far."""
+    """Calls ``say`` with one line per epoch: losses, nats per symbol, best so far, a learning-rate drop (``keeper``)."""
 
     def __init__(self, say: Callable[[str], None], epochs: int, val_symbols_per_seq: float | None,
-                 best: float | None = None, symbol: str = "symbol"):
+                 best: float | None = None, symbol: str = "symbol", keeper: KeepBest | None = None):
         super().__init__()
         self.say, self.epochs, self.per_seq, self.symbol = say, epochs, val_symbols_per_seq, symbol
+        self.keeper = keeper
         self.best = np.inf if best is None else best
         self.start = time.perf_counter()
 
@@ -105,7 +106,10 @@ class EpochPrinter(keras.callbacks.Callback):
             if val < self.best:
                 self.best = val
                 line += "  *best"
-        self.say(f"{line}  [{time.perf_counter() - self.start:5.1f}s]")
+        line += f"  [{time.perf_counter() - self.start:5.1f}s]"
+        if self.keeper is not None and self.keeper.dropped is not None and self.keeper.dropped[0] == epoch:
+            line += f"  learning rate -> {self.keeper.dropped[1]:.3g}, back to epoch {self.keeper.best_epoch}"
+        self.say(line)
 
 
 class EpochSamples(keras.callbacks.Callback):
@@ -159,6 +163,7 @@ class KeepBest(keras.callbacks.Callback):
         super().__init__()
         self.patience, self.has_val, self.interrupt, self.checkpoint = patience, has_val, interrupt, checkpoint
         self.lr_drop, self.lr_patience, self.drops = lr_drop, lr_patience, 0
+        self.dropped: tuple[int, float] | None = None  # (epoch, new learning rate) of the last drop
         self.best = math.inf if best is None or not has_val else best
         self.best_epoch, self.last_epoch, self.wait = 0, 0, 0
         self.snapshot: tuple[list, list] | None = None
@@ -192,7 +197,7 @@ class KeepBest(keras.callbacks.Callback):
             lr = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)) * self.lr_drop
             self.restore()
             self.model.optimizer.learning_rate = lr
-            self.drops += 1
+            self.drops, self.dropped = self.drops + 1, (epoch, lr)
 
     def restore(self) -> None:
         """Put the best epoch's weights and optimizer state back into the model."""
@@ -283,7 +288,7 @@ def fit(
         if carried:
             callbacks.append(ZeroCarried(carried))
         if say is not None:
-            callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss, symbol))
+            callbacks.append(EpochPrinter(say, settings.epochs, val_symbols_per_seq, resume.best_loss, symbol, keeper))
             if samples is not None:
                 callbacks.append(EpochSamples(samples, say))
         start = time.perf_counter()

@@ -72,7 +72,8 @@ def jazz_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
-    """A jazz bundle (the default improv representation) trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
+    """A jazz bundle (the default improv representation: 3 members) trained for 2 epochs (n_a 8, Tx 8), shared by
+    read-only tests."""
     import os
 
     from genapp.products.jazz import train_jazz

@@ -99,8 +99,10 @@ def test_lr_drop_takes_effect_inside_keras_fit():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="mse")
     settings = TrainSettings(epochs=6, batch_size=16, learning_rate=0.1, lr_drop=1e-6, lr_patience=1)
-    result = fit(model, (x, y), (x, -y), settings)
+    said = []
+    result = fit(model, (x, y), (x, -y), settings, say=said.append)
     losses = result.history["loss"]
+    assert said[1].endswith("learning rate -> 1e-07, back to epoch 1") and "learning rate" not in said[0]
     assert result.best_epoch == 1 and result.lr_drops == 5
     assert losses[1] < losses[0]  # a real step at first
     assert losses[2:] == pytest.approx([losses[2]] * 4, rel=1e-5)  # then standing still ...

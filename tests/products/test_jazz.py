@@ -124,7 +124,7 @@ def test_improv_samples_the_rhythm_and_the_pitches_at_their_own_temperatures(imp
 
 
 def test_improv_scores_match_its_training_loss(improv, jazz_corpus):
-    """The model's nats on a piece are the factorised loss Keras computes on the same events."""
+    """The model's nats on a piece are the factorised loss Keras computes on the same events (the members' mixture)."""
     from genapp.music.corpus import load_corpus
     from genapp.nn.losses import FactorisedCrossEntropy
     from genapp.products.improv import piece_arrays
@@ -132,8 +132,9 @@ def test_improv_scores_match_its_training_loss(improv, jazz_corpus):
     piece = piece_arrays(load_corpus([str(jazz_corpus / "blues.abc")]).pieces[0])
     total, events = improv.nats([piece])
     probs = improv.bundle.model([piece.features[None], piece.durations[None]], training=False)
-    loss = float(np.asarray(FactorisedCrossEntropy(ev.MAX_UNITS).call(piece.targets[None], probs))[0])
-    assert events == len(piece.events) > 10 and total == pytest.approx(loss, rel=1e-4)
+    measure = FactorisedCrossEntropy(ev.MAX_UNITS, members=improv.config.members, mixture=True)
+    loss = float(np.asarray(measure.call(piece.targets[None], probs))[0])
+    assert improv.config.members == 3 and events == len(piece.events) > 10 and total == pytest.approx(loss, rel=1e-4)
 
 
 def test_a_melody_in_sixteenths_is_read_in_double_time():

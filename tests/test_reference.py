@@ -299,29 +299,38 @@ def test_classic_jazz_model_is_the_reference_lstm(classic_bundle):
 
 
 def test_shipped_jazz_model_is_the_reference_lstm_with_two_softmax_heads():
-    """The shipped (improv) model: a<t> is the textbook LSTM's; its heads are softmax(W [a<t>, x<t>(, d)] + b)."""
+    """The shipped (improv) model, an ensemble: each member's a<t> is the textbook LSTM's and its heads are
+    softmax(W [a<t>, x<t>(, d)] + b); P(duration) is the members' mean, P(step | d) their mean weighted by P_k(d)."""
     from genapp.music import events as ev
     from genapp.music.corpus import load_corpus
     from genapp.products.improv import piece_arrays
     from genapp.products.jazz import JazzModel
 
     m = JazzModel.load(paths.models_dir() / "jazz")
-    assert m.config.representation == "improv"
-    p = ref.params_from_keras_lstm(*m.bundle.model.get_layer("lstm").cell.get_weights())
-    p.update(Wy=np.zeros((1, m.config.units)), by=np.zeros((1, 1)))  # the LSTM's own softmax is not used
-    wd, bd = m.bundle.model.get_layer("duration_head").get_weights()
-    wp, bp = m.bundle.model.get_layer("pitch_head").get_weights()
+    assert m.config.representation == "improv" and m.config.members == 3
+    members = []
+    for tag in [""] + [f"_{k}" for k in range(1, m.config.members)]:
+        p = ref.params_from_keras_lstm(*m.bundle.model.get_layer(f"lstm{tag}").cell.get_weights())
+        p.update(Wy=np.zeros((1, m.config.units)), by=np.zeros((1, 1)))  # the LSTM's own softmax is not used
+        members.append((p, m.bundle.model.get_layer(f"duration_head{tag}").get_weights(),
+                        m.bundle.model.get_layer(f"pitch_head{tag}").get_weights()))
     piece = piece_arrays(load_corpus([str(paths.corpora_dir() / "jazz" / "blues_for_keras.abc")]).pieces[0])
     states = m.stepper.initial_states(1)
-    a, c = np.zeros((m.config.units, 1)), np.zeros((m.config.units, 1))
+    carried = [(np.zeros((m.config.units, 1)), np.zeros((m.config.units, 1))) for _ in members]
     for t in range(6):
         x = piece.features[t][:, None].astype(float)  # (F, 1)
         hx, p_duration, states = m.stepper.step(piece.features[t][None], states)
-        a, c, _, _ = ref.lstm_cell_forward(x, a, c, p)
-        ax = np.vstack([a, x])
-        np.testing.assert_allclose(ref.softmax(wd.T @ ax + bd[:, None])[:, 0], p_duration[0], atol=1e-5)
         d = piece.targets[t, 0]
         one_hot = np.zeros((ev.MAX_UNITS, 1))
         one_hot[d] = 1
-        expected = ref.softmax(wp.T @ np.vstack([ax, one_hot]) + bp[:, None])[:, 0]
+        durations, pitches = [], []
+        for k, (p, (wd, bd), (wp, bp)) in enumerate(members):
+            a, c, _, _ = ref.lstm_cell_forward(x, *carried[k], p)
+            carried[k] = (a, c)
+            ax = np.vstack([a, x])
+            durations.append(ref.softmax(wd.T @ ax + bd[:, None])[:, 0])  # (D,)
+            pitches.append(ref.softmax(wp.T @ np.vstack([ax, one_hot]) + bp[:, None])[:, 0])  # (K,)
+        np.testing.assert_allclose(np.mean(durations, axis=0), p_duration[0], atol=1e-5)
+        weight = np.array([q[d] for q in durations])  # (M,)
+        expected = (weight[:, None] * np.array(pitches)).sum(axis=0) / weight.sum()
         np.testing.assert_allclose(expected, m.stepper.pitch_probs(hx, [d])[0], atol=1e-5)

@@ -114,6 +114,7 @@ class CharLMConfig(Saved):
     units: int  # n_a, the hidden state size of every layer
     layers: int  # stacked recurrent layers (deep RNN)
     dropout: float = 0.0  # after each recurrent layer, while training (bundles before 0.3 have none)
+    embedding: int = 0  # learned input vectors of this size; 0: one-hot (bundles before 0.4 have none)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -121,13 +122,16 @@ class CharLMConfig(Saved):
         require_positive_ints(self, "vocab_size", "units", "layers")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"expected dropout in [0, 1), got {self.dropout!r}")
+        if not (isinstance(self.embedding, int) and self.embedding >= 0):
+            raise ValueError(f"expected embedding to be an integer >= 0, got {self.embedding!r}")
         require_weights_at_most(self.weights(), "a model")
 
     def weights(self) -> int:
-        """How many weights the model has: the recurrent layers and the softmax Dense."""
-        first = recurrent_weights(self.cell, self.vocab_size, self.units)
+        """How many weights the model has: the input vectors, the recurrent layers and the softmax Dense."""
+        inputs = self.embedding or self.vocab_size  # what the first recurrent layer reads per token
+        first = recurrent_weights(self.cell, inputs, self.units)
         deeper = (self.layers - 1) * recurrent_weights(self.cell, self.units, self.units)
-        return first + deeper + self.units * self.vocab_size + self.vocab_size
+        return self.vocab_size * self.embedding + first + deeper + self.units * self.vocab_size + self.vocab_size
 
 
 
@@ -219,6 +223,9 @@ class TextOptions:
     units: int = option(256, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
     dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
+    embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot (worth it "
+                               "for words: a 5,000-word vocabulary one-hot makes the first layer 5,000 wide); 0: "
+                               "one-hot.", min=0)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
     carry: bool = option(False, "Carry the state from each window to the next through the text while training "
@@ -230,7 +237,7 @@ class TextOptions:
                                share=True)
     settings: TrainSettings = TrainSettings(epochs=30, batch_size=64, learning_rate=0.005, clipvalue=5.0, patience=3)
 
-    SHAPE = ("cell", "units", "layers", "level", "tx")
+    SHAPE = ("cell", "units", "layers", "embedding", "level", "tx")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ Progress is never lost (``fit``):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import signal
 import threading
@@ -506,7 +507,7 @@ def train_bundle(recipe: Recipe, out_dir, given: dict | None = None, preset_name
     shaped = previous or base
     options = configs.resolve(
         configs.preset(recipe.kind, preset_name), given or {},
-        saved_model=shaped.bundle.config if shaped else None,
+        saved_model={**shaped.bundle.config, **dataclasses.asdict(shaped.config)} if shaped else None,  # + defaults
         saved_settings=previous.bundle.training.get("settings") if previous else None,
         where=f"in {out_dir if previous else init_from}",
     )

@@ -1,4 +1,4 @@
-"""The character (or token) language model: one-hot -> recurrent layers -> softmax.
+"""The character (or token) language model: one-hot (or learned vectors) -> recurrent layers -> softmax.
 
 Training reads whole sequences (``build_model``); sampling walks the very
 same cells one step at a time (``stepper``, a ``nn.stepper.Stepper``), carrying
@@ -21,7 +21,8 @@ from genapp.config import CELLS, CharLMConfig
 from genapp.nn.layers import Carried, OneHot, loading_initializers
 from genapp.nn.stepper import Stepper
 
-__all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "nats_per_symbol", "sequence_log_probs", "stepper"]
+__all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "inputs", "nats_per_symbol", "sequence_log_probs",
+           "stepper"]
 
 
 def recurrent_layer(cell: str, units: int, name: str, initialize: bool = True) -> keras.layers.Layer:
@@ -45,7 +46,11 @@ def build_model(config: CharLMConfig, initialize: bool = True) -> keras.Model:
     ``initialize=False`` builds with zero weights, for loading a bundle's weights into.
     """
     ids = keras.Input(shape=(None,), dtype="int32", name="ids")  # (batch, T)
-    x = OneHot(config.vocab_size, name="one_hot")(ids)  # (batch, T, V)
+    if config.embedding:
+        init = {} if initialize else {"embeddings_initializer": "zeros"}
+        x = keras.layers.Embedding(config.vocab_size, config.embedding, name="embedding", **init)(ids)  # (batch, T, E)
+    else:
+        x = OneHot(config.vocab_size, name="one_hot")(ids)  # (batch, T, V)
     for i in range(config.layers):
         x = recurrent_layer(config.cell, config.units, f"recurrent_{i}", initialize)(x)  # (batch, T, n_a)
         if config.dropout:
@@ -65,7 +70,7 @@ def carried_trainee(model: keras.Model, config: CharLMConfig, streams: int) -> k
     zeroes the states at the start of every epoch and of every validation pass.
     """
     ids = keras.Input(batch_shape=(streams, None), dtype="int32", name="carried_ids")  # (streams, T)
-    x = model.get_layer("one_hot")(ids)  # (streams, T, V)
+    x = inputs(model, config)(ids)  # (streams, T, V or E)
     for i in range(config.layers):
         x = Carried(model.get_layer(f"recurrent_{i}").cell, streams, name=f"carried_{i}")(x)  # (streams, T, n_a)
         if config.dropout:
@@ -74,10 +79,15 @@ def carried_trainee(model: keras.Model, config: CharLMConfig, streams: int) -> k
     return keras.Model(ids, probs, name=f"carried_{model.name}")
 
 
+def inputs(model: keras.Model, config: CharLMConfig) -> keras.layers.Layer:
+    """``build_model``'s first layer: token indices -> the vectors the first recurrent layer reads."""
+    return model.get_layer("embedding" if config.embedding else "one_hot")
+
+
 def stepper(model: keras.Model, config: CharLMConfig) -> Stepper:
     """A one-step graph over the trained cells of ``build_model``'s model."""
     cells = [model.get_layer(f"recurrent_{i}").cell for i in range(config.layers)]
-    return Stepper(model.get_layer("one_hot"), cells, model.get_layer("softmax"), config.units, config.cell)
+    return Stepper(inputs(model, config), cells, model.get_layer("softmax"), config.units, config.cell)
 
 
 def nats_per_symbol(model: keras.Model, x: np.ndarray, y: np.ndarray, pad: int = 0) -> float:

@@ -10,7 +10,7 @@ class Stepper:
     """Run trained recurrent cells one step at a time: (indices, states) -> (probabilities, states).
 
     The step graph is a second functional model over trained layers (the same
-    cell objects, so the same weights): x<t> -> one-hot -> each cell with its
+    cell objects, so the same weights): x<t> -> one-hot (or learned vector) -> each cell with its
     state carried in -> softmax.  ``predict_on_batch`` compiles it once per
     batch size, which on these CPUs is several times faster than calling the
     cells eagerly.  Shared by the names/text models and the jazz model.

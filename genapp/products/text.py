@@ -84,7 +84,7 @@ class TextRecipe(Recipe):
                                  options.vocab_size if options.level == "word" else None)
 
     def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
-        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout)
+        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout, options.embedding)
         return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:
@@ -97,7 +97,8 @@ class TextRecipe(Recipe):
         has_val = len(ids) - cut >= tx
         cfg = CharLMConfig.from_json(TextModel.model_args(args))
         facts = {"tokens": len(ids), "validation_tokens": int(len(ids) - cut), "unknown_tokens": unknown}
-        summary = (f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {cut:,} {level} tokens "
+        inputs = f", {cfg.embedding}-wide learned input vectors" if cfg.embedding else ""
+        summary = (f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units{inputs}) on {cut:,} {level} tokens "
                    f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}")
         if options.carry:
             streams = self.streams = carried_streams(cut, len(ids) - cut if has_val else None, tx, settings.batch_size)

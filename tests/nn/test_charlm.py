@@ -8,10 +8,11 @@ from genapp.nn import charlm
 from genapp.nn.charlm import CELLS, CharLMConfig, build_model
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
-def test_stepper_matches_the_whole_sequence_model(cell):
-    cfg = CharLMConfig(vocab_size=7, cell=cell, units=5, layers=2)
+@pytest.mark.parametrize("cell, embedding", [("rnn", 0), ("gru", 0), ("lstm", 0), ("lstm", 3), ("gru", 3)])
+def test_stepper_matches_the_whole_sequence_model(cell, embedding):
+    cfg = CharLMConfig(vocab_size=7, cell=cell, units=5, layers=2, embedding=embedding)
     model = build_model(cfg)
+    assert model.count_params() == cfg.weights()
     rng = np.random.default_rng(0)
     x = np.concatenate([np.zeros((3, 1), np.int32), rng.integers(1, 7, size=(3, 5), dtype=np.int32)], axis=1)
     full = ops.convert_to_numpy(model(x))  # (3, 6, 7)
@@ -29,15 +30,17 @@ def test_gru_uses_the_textbook_reset_before_the_product():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"cell": "tcn"}, "expected cell to be one of rnn, gru, lstm, got 'tcn'"), ({"units": 0}, "expected units to be a positive integer, got 0")],
+    [({"cell": "tcn"}, "expected cell to be one of rnn, gru, lstm, got 'tcn'"),
+     ({"units": 0}, "expected units to be a positive integer, got 0"),
+     ({"embedding": -1}, "expected embedding to be an integer >= 0, got -1")],
 )
 def test_config_validates(kwargs, message):
     with pytest.raises(ValueError, match=message):
         CharLMConfig(**{"vocab_size": 4, "cell": "lstm", "units": 8, "layers": 1, **kwargs})
 
 
-@pytest.mark.parametrize("cell", CELLS)
-def test_the_carried_trainee_carries_its_state_through_keras_s_loops(cell):
+@pytest.mark.parametrize("cell, embedding", [(cell, 0) for cell in CELLS] + [("lstm", 4)])
+def test_the_carried_trainee_carries_its_state_through_keras_s_loops(cell, embedding):
     """Evaluated batch after batch by Keras (jit on JAX), the stateful graph scores each stream as the stateless model
     scores the whole stream in one sequence; from zero states per window it would score otherwise."""
     from genapp.nn.charlm import carried_trainee
@@ -45,7 +48,7 @@ def test_the_carried_trainee_carries_its_state_through_keras_s_loops(cell):
     from genapp.text.windows import CarriedWindows
     from genapp.training import ZeroCarried
 
-    cfg = CharLMConfig(vocab_size=7, cell=cell, units=6, layers=2)
+    cfg = CharLMConfig(vocab_size=7, cell=cell, units=6, layers=2, embedding=embedding)
     model = build_model(cfg)
     trainee = carried_trainee(model, cfg, streams=3)
     assert len(trainee.trainable_weights) == len(model.trainable_weights)  # the very same cells and softmax

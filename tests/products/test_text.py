@@ -202,3 +202,28 @@ def test_carry_trains_on_one_device_only(tmp_path):
     with pytest.raises(GenappError, match="carry trains on one device .* leave out carry or devices"):
         train_text([TEXT], tmp_path / "c", {"carry": True}, devices=2)
     assert not (tmp_path / "c").exists()
+
+
+def test_learned_input_vectors_train_load_write_and_keep_their_shape(tmp_path, word_bundle):
+    import json
+
+    import keras
+
+    said = []
+    options = {"level": "word", "units": 8, "epochs": 2, "batch_size": 8, "tx": 8, "vocab_size": 12, "embedding": 4}
+    train_text([TEXT], tmp_path / "e", options, say=said.append)
+    assert "(8 units, 4-wide learned input vectors)" in said[0], said[0]
+    model = TextModel.load(tmp_path / "e")  # safe_mode
+    layer = model.bundle.model.get_layer("embedding")
+    assert isinstance(layer, keras.layers.Embedding) and layer.get_weights()[0].shape == (12, 4)
+    assert model.config.embedding == 4 and len(list(model.write("The cat", length=6, seed=0, whole=False))) == 6
+    with pytest.raises(GenappError, match="embedding 8: the model in .* has embedding 4; resume keeps the model's"):
+        train_text([TEXT], tmp_path / "e", {"embedding": 8, "epochs": 3}, resume=True)
+    # a bundle written before learned inputs existed reads as one-hot, and keeps it when resumed
+    old = tmp_path / "old"
+    shutil.copytree(word_bundle, old)
+    config = json.loads((old / "config.json").read_text())
+    del config["model"]["embedding"]
+    (old / "config.json").write_text(json.dumps(config))
+    with pytest.raises(GenappError, match="embedding 4: the model in .* has embedding 0"):
+        train_text([TEXT], old, {"embedding": 4, "epochs": 3}, resume=True)

@@ -114,7 +114,7 @@ class CharLMConfig(Saved):
     units: int  # n_a, the hidden state size of every layer
     layers: int  # stacked recurrent layers (deep RNN)
     dropout: float = 0.0  # after each recurrent layer, while training (bundles before 0.3 have none)
-    embedding: int = 0  # learned input vectors of this size; 0: one-hot (bundles before 0.4 have none)
+    embedding: int = 0  # learned input vectors of this size; 0: one-hot (older bundles have none)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:

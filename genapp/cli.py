@@ -417,7 +417,7 @@ def train_text_command(corpus_files, out_dir, preset, force, resume, init_from, 
     Examples:
       genapp train-text
       genapp train-text --corpus sonnets.txt --out sonnets --epochs 20
-      genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --out recipes
+      genapp train-text --corpus recipes.txt --level word --vocab-size 3000 --embedding 64 --out recipes
       genapp train-text --corpus sonnets.txt --out sonnets --resume --epochs 40
       genapp train-text --corpus novel.txt --out novel --carry   # the state carried through the text
       genapp train-text --corpus books.txt --out books --devices all --batch-size 256   # every GPU
@@ -676,8 +676,8 @@ OUT_FORMATS = ".mid, .midi (MIDI), .wav (audio), .png (piano roll), .musicxml, .
               help="SoundFont (.sf2) for .wav files [default: the General MIDI one installed with pretty_midi].")
 @library_errors
 def generate_command(outs, force, model_dir, chords, time_signature, backing, bars, choruses, tempo, temperature,
-                     rhythm_temperature, top_k, seed, count, primer, band, two_feel, swing, humanize, instrument, comping_instrument,
-                     bass_instrument, soundfont):
+                     rhythm_temperature, top_k, seed, count, primer, band, two_feel, swing, humanize, instrument,
+                     comping_instrument, bass_instrument, soundfont):
     """Improvise a jazz solo over chords with a band; write it as MIDI, audio, a piano roll or notation.
 
     Every file of a take holds the solo, the comping and (with --band trio)

@@ -223,9 +223,8 @@ class TextOptions:
     units: int = option(256, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
     dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
-    embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot (worth it "
-                               "for words: a 5,000-word vocabulary one-hot makes the first layer 5,000 wide); 0: "
-                               "one-hot.", min=0)
+    embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot: for words, "
+                               "a smaller model that trains faster (benchmarks/words.py); 0: one-hot.", min=0)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
     carry: bool = option(False, "Carry the state from each window to the next through the text while training "

@@ -135,7 +135,7 @@ def test_a_missing_model_is_an_error_not_a_training_run(tmp_path, tiny_corpus):
     out = tmp_path / "dinoss"
     line = one_line_error(run("dino-names", "--model", str(out), "--count", "2"))
     assert line.startswith(f"Error: --model {out}: no such model folder; genapp's shipped models are in ")
-    assert line.endswith("(dinos, jazz, text), and `genapp train-names --out DIR` trains a new one")
+    assert line.endswith("(dinos, jazz, text, words), and `genapp train-names --out DIR` trains a new one")
     assert not out.exists()
 
 

@@ -64,7 +64,8 @@ def test_the_wheel_carries_every_package_and_no_top_level_cli(wheel):
     assert not missing, f"the wheel lacks {missing}"
     assert "cli.py" not in names, "no top-level cli module may be installed"
     shipped = ("corpora/dinos.txt", "corpora/jazz/two_five_etudes.abc", "corpora/jazz/bundled.music21.txt",
-               "models/jazz/vocab.json", "models/text/model.keras", "models/dinos/training.json")
+               "models/jazz/vocab.json", "models/text/model.keras", "models/dinos/training.json",
+               "models/words/config.json")
     assert [rel for rel in shipped if f"genapp/{rel}" not in names] == []
 
 

@@ -2,9 +2,10 @@
 
 Character level: every character is a token (the vocabulary keeps all of them).
 
-Word level: words (letters, digits, inner apostrophes and hyphens) and single
-punctuation marks are tokens, lower-cased; after a sentence-ending mark
-(. ! ?) the reserved ``<eos>`` token is inserted; words outside the kept
+Word level: words (letters, digits, inner apostrophes and hyphens) and
+punctuation marks are tokens, lower-cased, a run of the same mark one token
+("==", "...", a table's "-----"); after a sentence-ending mark (. ! ?, or a
+run of one) the reserved ``<eos>`` token is inserted; words outside the kept
 vocabulary become ``<unk>``.  ``Detokenizer`` turns a token stream back into
 text as it arrives: no space before closing punctuation or after opening
 brackets and quotes, a capital letter after each sentence end, "i" as "I".
@@ -21,7 +22,7 @@ from genapp.config import LEVELS
 from genapp.data.vocab import EOS, PAD, UNK, Vocabulary
 
 WORD_SPECIALS = (PAD, UNK, EOS)
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|([^\w\s])\1*", re.UNICODE)
 _SENTENCE_END = {".", "!", "?"}
 _NO_SPACE_BEFORE = set(".,;:!?)]}%»”’") | {"'s", "n't"}
 _NO_SPACE_AFTER = set("([{«“$#")
@@ -34,11 +35,17 @@ def tokenize(text: str, level: str) -> list[str]:
     if level != "word":
         raise ValueError(f"expected level to be one of {LEVELS}, got {level!r}")
     out = []
-    for token in _WORD.findall(text):
+    for match in _WORD.finditer(text):
+        token = match.group(0)
         out.append(token.lower())
-        if token in _SENTENCE_END:
+        if _mark(token) in _SENTENCE_END:
             out.append(EOS)
     return out
+
+
+def _mark(token: str) -> str:
+    """A run of one punctuation mark ("...", "==") -> the mark; any other token as it is."""
+    return token[0] if len(token) > 1 and not token[0].isalnum() and token == token[0] * len(token) else token
 
 
 def build_vocab(tokens: list[str], level: str, size: int | None = None) -> Vocabulary:
@@ -115,7 +122,8 @@ class Detokenizer:
         if self.capitalize and word[:1].isalpha():
             word = word[:1].upper() + word[1:]
             self.capitalize = False
-        space = self.previous is not None and token not in _NO_SPACE_BEFORE and self.previous not in _NO_SPACE_AFTER
+        space = (self.previous is not None and _mark(token) not in _NO_SPACE_BEFORE
+                 and _mark(self.previous) not in _NO_SPACE_AFTER)
         self.previous = token
         return (" " if space else "") + word
 

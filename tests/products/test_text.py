@@ -227,3 +227,16 @@ def test_learned_input_vectors_train_load_write_and_keep_their_shape(tmp_path, w
     (old / "config.json").write_text(json.dumps(config))
     with pytest.raises(GenappError, match="embedding 4: the model in .* has embedding 0"):
         train_text([TEXT], old, {"embedding": 4, "epochs": 3}, resume=True)
+
+
+def test_the_shipped_word_model_writes_words_from_a_prompt():
+    from genapp import paths
+
+    model = TextModel.load(paths.models_dir() / "words")  # safe_mode
+    assert model.level == "word" and model.config.embedding == 64 and model.vocab.size == 3000
+    result = run("write", "--model", "words", "--prompt", "The for statement", "--length", 30, "--seed", 1)
+    assert result.exit_code == 0, result.stderr
+    words = result.stdout.split()
+    assert result.stdout.startswith("The for statement ") and len(words) - 3 >= 10, result.stdout
+    assert result.stdout.rstrip().endswith((".", "!", "?"))  # 30 tokens, ended at a sentence's end near them
+    assert "<unk>" not in result.stdout and "<eos>" not in result.stdout

@@ -11,6 +11,13 @@ def test_words_punctuation_and_sentence_ends():
     assert tokenize("ab c", "char") == ["a", "b", " ", "c"]
 
 
+def test_a_run_of_one_mark_is_one_token():
+    """A table's rules and operators stay whole: "-----" is one token, not five that a model learns to repeat."""
+    tokens = tokenize("Wait... x == y; +-----+ **kw", "word")
+    assert tokens == ["wait", "...", EOS, "x", "==", "y", ";", "+", "-----", "+", "**", "kw"]
+    assert detokenize(tokens, "word") == "Wait... X == y; + ----- + ** kw"
+
+
 @pytest.mark.parametrize("text", ["Hello, world! It's a (small) test.", "I think so; you don't.", "Pear salad: 3 pears."])
 def test_detokenized_text_reads_naturally(text):
     assert detokenize(tokenize(text, "word"), "word") == text

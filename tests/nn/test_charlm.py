@@ -50,6 +50,9 @@ def test_the_carried_trainee_carries_its_state_through_keras_s_loops(cell, embed
 
     cfg = CharLMConfig(vocab_size=7, cell=cell, units=6, layers=2, embedding=embedding)
     model = build_model(cfg)
+    if embedding:  # inputs as large as one-hot ones (Keras starts them within +-0.05), so the state tells windows apart
+        layer = model.get_layer("embedding")
+        layer.set_weights([np.random.default_rng(1).normal(size=(7, embedding)).astype("float32")])
     trainee = carried_trainee(model, cfg, streams=3)
     assert len(trainee.trainable_weights) == len(model.trainable_weights)  # the very same cells and softmax
     ids = np.random.default_rng(0).integers(1, 7, 3 * 40 + 5).astype(np.int32)

@@ -92,35 +92,35 @@ def test_improv_notes_are_its_events_on_the_grid_in_the_register(improv):
         assert all(abs(n.start * 12 - round(n.start * 12)) < 1e-9 for n in solo.decoded.notes)
 
 
-def _greedy_choices(improv, monkeypatch, **temperatures):
-    """A solo and, per sampled event, (argmax P(duration), argmax P(pitch | the duration chosen))."""
-    monkeypatch.undo()  # the stepper's own methods, not an earlier call's recorders
-    stepper, seen = improv.stepper, []
-    step, pitch_probs = stepper.step, stepper.pitch_probs
+def _choices(improv, monkeypatch, **temperatures) -> dict[str, list[tuple[int, int]]]:
+    """Each sampled duration's and pitch's (choice, likeliest allowed choice) in a solo, read off the sampler's calls."""
+    from genapp.products import improv as product
 
-    def record_step(*args):
-        read, p_duration, states = step(*args)
-        seen.append([int(p_duration[0].argmax())])
-        return read, p_duration, states
+    seen = {"duration": [], "pitch": []}
 
-    def record_pitch(read, duration):
-        p = pitch_probs(read, duration)
-        seen[-1].append(int(p[0].argmax()))
-        return p
+    def record(p, rng, temperature, top_k=None, banned=()):
+        chosen = sample(p, rng, temperature, top_k, banned)
+        allowed = np.array(p, dtype=np.float64)
+        allowed[:, list(banned)] = 0.0
+        kind = "duration" if allowed.shape[1] == ev.MAX_UNITS else "pitch"
+        seen[kind].append((int(chosen[0]), int(allowed[0].argmax())))
+        return chosen
 
-    monkeypatch.setattr(stepper, "step", record_step)
-    monkeypatch.setattr(stepper, "pitch_probs", record_pitch)
-    solo = improv.solo(progression_from_text("Dm7 G7 Cmaj7 A7"), 4, seed=3, **temperatures)
-    return solo.values[:-1], seen[:-1]  # the last event is cut to the end of the solo
+    sample = product.sample_indices
+    monkeypatch.setattr(product, "sample_indices", record)
+    improv.solo(progression_from_text("Dm7 G7 Cmaj7 A7"), 4, seed=3, **temperatures)
+    monkeypatch.undo()
+    return seen
 
 
 def test_improv_samples_the_rhythm_and_the_pitches_at_their_own_temperatures(improv, monkeypatch):
-    events, greedy = _greedy_choices(improv, monkeypatch, temperature=2.0, rhythm_temperature=0.0)
-    assert [e.units - 1 for e in events] == [d for d, _ in greedy]  # every duration the likeliest
-    assert [e.pitch_token for e in events] != [p for _, p in greedy]
-    events, greedy = _greedy_choices(improv, monkeypatch, temperature=0.0, rhythm_temperature=2.0)
-    assert [e.pitch_token for e in events] == [p for _, p in greedy]  # every pitch the likeliest
-    assert [e.units - 1 for e in events] != [d for d, _ in greedy]
+    seen = _choices(improv, monkeypatch, temperature=2.0, rhythm_temperature=0.0)
+    assert len(seen["duration"]) == len(seen["pitch"]) > 10  # one of each per event
+    assert all(chosen == best for chosen, best in seen["duration"])  # every duration the likeliest
+    assert any(chosen != best for chosen, best in seen["pitch"])
+    seen = _choices(improv, monkeypatch, temperature=0.0, rhythm_temperature=2.0)
+    assert all(chosen == best for chosen, best in seen["pitch"])  # every pitch the likeliest in the register
+    assert any(chosen != best for chosen, best in seen["duration"])
 
 
 def test_improv_scores_match_its_training_loss(improv, jazz_corpus):

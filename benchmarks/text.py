@@ -129,7 +129,9 @@ def main() -> None:
     from genapp.text.corpus import default_text
 
     text, name = default_text()
-    shipped = quality(TextModel.load(paths.models_dir() / "text"), text, name, "shipped model (LSTM, 256 units)")
+    model = TextModel.load(paths.models_dir() / "text")
+    c = model.config
+    shipped = quality(model, text, name, f"shipped model ({c.cell.upper()}, {c.units} units, dropout {c.dropout:g})")
     second = stdlib_docstrings()
     with tempfile.TemporaryDirectory() as tmp:  # the default settings, on the second corpus
         model = train_text([second], f"{tmp}/docstrings", corpus_name="stdlib docstrings")

@@ -220,9 +220,9 @@ class NamesOptions:
 @dataclass(frozen=True)
 class TextOptions:
     cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
-    units: int = option(256, "Hidden units per recurrent layer (n_a).")
+    units: int = option(512, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
-    dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
+    dropout: float = option(0.25, "Dropout after each recurrent layer while training.", share=True)
     embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot: for words, "
                                "a smaller model that trains faster (benchmarks/words.py); 0: one-hot.", min=0)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)

@@ -692,6 +692,7 @@ def generate_command(outs, force, model_dir, chords, time_signature, backing, ba
       genapp generate --chords "D-7 G7(b9) | CΔ7 | CΔ7" --choruses 4 --seed 3 --out ii-v-i.mid
       genapp generate --chords "Cm7:3 | F7:3 | BbΔ7:3 | BbΔ7:3" --time-signature 3/4 --swing 1.5 --out waltz.mid
       genapp generate --backing tune.mid --count 3 --temperature 0.8 --band comp --out take.mid
+      genapp generate --temperature 0.6 --rhythm-temperature 0.9 --out calmer.mid
       genapp generate --primer lick.mid --instrument Trumpet --out solo.wav --soundfont better.sf2
     """
     from genapp import targets

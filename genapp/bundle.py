@@ -260,8 +260,10 @@ def load_bundle(path: Path, kind: str, build: Callable[[dict], keras.Model] | No
     out_dim = model.outputs[0].shape[-1]
     members = config["model"].get("members", 1) if isinstance(config["model"], dict) else 1
     members = members if isinstance(members, int) and not isinstance(members, bool) and members > 0 else 1
-    # an ensemble (``config.ImprovConfig.members``) predicts every symbol once per member
-    if out_dim != vocab.size * members:
+    # an ensemble whose members' outputs lie side by side (``config.ImprovConfig.members``) predicts every symbol
+    # once per member; one whose output is the members' mean (``CharLMConfig.members``), once
+    side_by_side = getattr(make, "MEMBERS_SIDE_BY_SIDE", True)
+    if out_dim != vocab.size * (members if side_by_side else 1):
         each = f" ({members} members)" if members != 1 else ""
         raise GenappError(f"model bundle {path}: model predicts {out_dim} symbols{each} but vocab.json has {vocab.size}")
     bundle = Bundle(path, kind, model, vocab, config["model"], training)

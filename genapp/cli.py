@@ -141,6 +141,8 @@ def _config_option(cls, name: str, value, opt: str | None = None):
         kind = click.FloatRange(0, 1, max_open=True)
     elif isinstance(value, float):
         kind = click.FloatRange(min=0, min_open=True, max=meta.get("max"))
+    elif meta.get("min", 1) is None:  # any integer
+        kind = click.INT
     else:
         kind = click.IntRange(min=meta.get("min", 1))
     return click.option(opt or "--" + name.replace("_", "-"), name, type=kind,

@@ -115,23 +115,38 @@ class CharLMConfig(Saved):
     layers: int  # stacked recurrent layers (deep RNN)
     dropout: float = 0.0  # after each recurrent layer, while training (bundles before 0.3 have none)
     embedding: int = 0  # learned input vectors of this size; 0: one-hot (older bundles have none)
+    input_dropout: float = 0.0  # on the input vectors, while training (older bundles: none)
+    members: int = 1  # copies trained side by side whose probabilities are averaged (an ensemble; older bundles: 1)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {self.cell!r}")
-        require_positive_ints(self, "vocab_size", "units", "layers")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"expected dropout in [0, 1), got {self.dropout!r}")
+        require_positive_ints(self, "vocab_size", "units", "layers", "members")
+        for name in ("dropout", "input_dropout"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"expected {name} in [0, 1), got {getattr(self, name)!r}")
         if not (isinstance(self.embedding, int) and self.embedding >= 0):
             raise ValueError(f"expected embedding to be an integer >= 0, got {self.embedding!r}")
         require_weights_at_most(self.weights(), "a model")
 
     def weights(self) -> int:
-        """How many weights the model has: the input vectors, the recurrent layers and the softmax Dense."""
+        """How many weights the model has: each member's input vectors, recurrent layers and softmax Dense."""
         inputs = self.embedding or self.vocab_size  # what the first recurrent layer reads per token
         first = recurrent_weights(self.cell, inputs, self.units)
         deeper = (self.layers - 1) * recurrent_weights(self.cell, self.units, self.units)
-        return self.vocab_size * self.embedding + first + deeper + self.units * self.vocab_size + self.vocab_size
+        member = self.vocab_size * self.embedding + first + deeper + self.units * self.vocab_size + self.vocab_size
+        return self.members * member
+
+    def describe(self) -> str:
+        """The model in words, as training's first line says it: "a 1-layer LSTM (128 units, 3 members)"."""
+        inputs = f", {self.embedding}-wide learned input vectors" if self.embedding else ""
+        members = f", {self.members} members" if self.members > 1 else ""
+        return f"a {self.layers}-layer {self.cell.upper()} ({self.units} units{inputs}{members})"
+
+    @classmethod
+    def of(cls, vocab_size: int, options) -> CharLMConfig:
+        """The model a product's training options ask for (``NamesOptions``, ``TextOptions``)."""
+        return cls(vocab_size, **{f.name: getattr(options, f.name) for f in fields(cls) if f.name != "vocab_size"})
 
 
 
@@ -204,17 +219,27 @@ class ImprovConfig(Saved):
 
 # ---- what each product's training takes -----------------------------------------------------------
 
+INPUT_DROPOUT_HELP = "Dropout on the input vectors while training."
+MEMBERS_HELP = ("Train this many copies side by side (each from its own start, each on its own loss) and average "
+                "their probabilities, an ensemble.")
+
+
 @dataclass(frozen=True)
 class NamesOptions:
     cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
     units: int = option(128, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
-    dropout: float = option(0.0, "Dropout after each recurrent layer while training.", share=True)
+    dropout: float = option(0.4, "Dropout after each recurrent layer while training.", share=True)
+    embedding: int = option(32, "Learn a vector of this size per character as the input, in place of one-hot "
+                                "(0: one-hot).", min=0)
+    input_dropout: float = option(0.3, INPUT_DROPOUT_HELP, share=True)
+    members: int = option(3, MEMBERS_HELP)
     validation: float = option(0.1, "Share of the names held out to measure the model (those with the smallest "
                                     "CRC-32; at least one; 0: none).", share=True)
+    # chosen by measurement on held-out names: benchmarks/names.py
     settings: TrainSettings = TrainSettings(learning_rate=0.01)
 
-    SHAPE = ("cell", "units", "layers")  # what a resumed model keeps
+    SHAPE = ("cell", "units", "layers", "embedding", "members")  # what a resumed model keeps
 
 
 @dataclass(frozen=True)
@@ -225,6 +250,8 @@ class TextOptions:
     dropout: float = option(0.25, "Dropout after each recurrent layer while training.", share=True)
     embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot: for words, "
                                "a smaller model that trains faster (benchmarks/words.py); 0: one-hot.", min=0)
+    input_dropout: float = option(0.0, INPUT_DROPOUT_HELP, share=True)
+    members: int = option(1, MEMBERS_HELP)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
     carry: bool = option(False, "Carry the state from each window to the next through the text while training "
@@ -236,7 +263,7 @@ class TextOptions:
                                share=True)
     settings: TrainSettings = TrainSettings(epochs=30, batch_size=64, learning_rate=0.005, clipvalue=5.0, patience=3)
 
-    SHAPE = ("cell", "units", "layers", "embedding", "level", "tx")
+    SHAPE = ("cell", "units", "layers", "embedding", "members", "level", "tx")
 
 
 @dataclass(frozen=True)

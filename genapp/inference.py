@@ -27,6 +27,7 @@ class LoadedModel:
 
     KIND = ""  # the bundle kind: "names", "text", "jazz"
     SYMBOLS = "symbols"  # what the vocabulary holds, in messages: "characters", "values"
+    MEMBERS_SIDE_BY_SIDE = False  # an ensemble's model outputs its members' probabilities side by side, not their mean
 
     def __init__(self, bundle: bundles.Bundle):
         self.bundle = bundle

@@ -39,7 +39,7 @@ import numpy as np
 
 from genapp.config import TrainSettings
 from genapp.errors import GenappError, Interrupted, param
-from genapp.nn.losses import SequenceCrossEntropy
+from genapp.nn.losses import SequenceCrossEntropy, SequenceMean
 from genapp.nn.layers import Carried
 
 
@@ -238,7 +238,7 @@ def compile_model(model: keras.Model, settings: TrainSettings, pad_index: int = 
     """
     optimizer = keras.optimizers.Adam(learning_rate=settings.learning_rate, clipvalue=settings.clipvalue)
     model.compile(optimizer=optimizer, loss=loss or SequenceCrossEntropy(pad_index=pad_index),
-                  metrics=[measure] if measure is not None else None)
+                  metrics=[SequenceMean(measure)] if measure is not None else None)
 
 
 def restore_optimizer(model: keras.Model, saved: keras.optimizers.Optimizer | None) -> bool:

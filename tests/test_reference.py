@@ -261,23 +261,30 @@ def test_sampling_is_seeded_and_stops_at_the_end_token():
 
 
 def test_shipped_names_model_is_the_reference_lstm():
+    """The shipped names model, an ensemble: each member is the textbook LSTM reading its learned vector of each
+    character (x<t> = E[c], E[PAD] for the start), and P(next) is the members' mean."""
+    from genapp.nn.charlm import inputs
     from genapp.products.names import NamesModel
 
     m = NamesModel.load(paths.default_names_model())
-    p = ref.params_from_keras_lstm(*m.bundle.model.get_layer("recurrent_0").cell.get_weights())
-    p.update(ref.params_from_keras_dense(*m.bundle.model.get_layer("softmax").get_weights()))
-    v = m.vocab
-    ids = [0] + v.encode("tyrannosaurus")[:5]
+    assert m.config.members > 1 and m.config.embedding > 0
+    members = []
+    for k in range(m.config.members):
+        tag = "" if k == 0 else f"_m{k}"
+        p = ref.params_from_keras_lstm(*m.bundle.model.get_layer(f"recurrent{tag}_0").cell.get_weights())
+        p.update(ref.params_from_keras_dense(*m.bundle.model.get_layer(f"softmax{tag}").get_weights()))
+        members.append((p, inputs(m.bundle.model, m.config, k).get_weights()[0]))  # (V, E)
+    ids = [0] + m.vocab.encode("tyrannosaurus")[:5]
     states = m.stepper.initial_states(1)
-    n = v.size
-    a, c = np.zeros((p["Wf"].shape[0], 1)), np.zeros((p["Wf"].shape[0], 1))
+    carried = [(np.zeros((m.config.units, 1)), np.zeros((m.config.units, 1))) for _ in members]
     for i in ids:
         keras_probs, states = m.stepper.step(np.array([i]), states)
-        x = np.zeros((n, 1))
-        if i:
-            x[i] = 1  # index 0 (PAD, the start) is the zero vector x<1> = 0
-        a, c, y_hat, _ = ref.lstm_cell_forward(x, a, c, p)
-        np.testing.assert_allclose(y_hat[:, 0], keras_probs[0], atol=1e-5)
+        y_hats = []
+        for k, (p, vectors) in enumerate(members):
+            a, c, y_hat, _ = ref.lstm_cell_forward(vectors[i][:, None], *carried[k], p)
+            carried[k] = (a, c)
+            y_hats.append(y_hat[:, 0])
+        np.testing.assert_allclose(np.mean(y_hats, axis=0), keras_probs[0], atol=1e-5)
 
 
 def test_classic_jazz_model_is_the_reference_lstm(classic_bundle):

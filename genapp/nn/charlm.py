@@ -1,5 +1,9 @@
 """The character (or token) language model: one-hot (or learned vectors) -> recurrent layers -> softmax.
 
+With ``members`` M > 1 the model is an ensemble: M such models side by side
+over the same indices, each trained on its own loss (``members_trainee``),
+whose probabilities are averaged.
+
 Training reads whole sequences (``build_model``); sampling walks the very
 same cells one step at a time (``stepper``, a ``nn.stepper.Stepper``), carrying
 each layer's state, so the inference graph shares the trained weights instead
@@ -21,8 +25,8 @@ from genapp.config import CELLS, CharLMConfig
 from genapp.nn.layers import Carried, OneHot, loading_initializers
 from genapp.nn.stepper import Stepper
 
-__all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "inputs", "nats_per_symbol", "sequence_log_probs",
-           "stepper"]
+__all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "inputs", "members_trainee", "nats_per_symbol",
+           "measure", "sequence_log_probs", "stepper", "training_graphs"]
 
 
 def recurrent_layer(cell: str, units: int, name: str, initialize: bool = True) -> keras.layers.Layer:
@@ -40,54 +44,125 @@ def recurrent_layer(cell: str, units: int, name: str, initialize: bool = True) -
     raise ValueError(f"expected cell to be one of {', '.join(CELLS)}, got {cell!r}")
 
 
+def _tag(k: int) -> str:
+    """Member k's suffix on its layers' names: none for the first (as in a one-member model), ``_mk`` after."""
+    return "" if k == 0 else f"_m{k}"
+
+
+def _member(ids, config: CharLMConfig, k: int, initialize: bool):
+    """Member k's layers over the indices -> its next-symbol probabilities (batch, T, V)."""
+    tag = _tag(k)
+    if config.embedding:
+        init = {} if initialize else {"embeddings_initializer": "zeros"}
+        x = keras.layers.Embedding(config.vocab_size, config.embedding, name=f"embedding{tag}", **init)(ids)  # (b, T, E)
+    else:
+        x = OneHot(config.vocab_size, name=f"one_hot{tag}")(ids)  # (batch, T, V)
+    if config.input_dropout:
+        x = keras.layers.Dropout(config.input_dropout, name=f"input_dropout{tag}")(x)  # training only
+    for i in range(config.layers):
+        x = recurrent_layer(config.cell, config.units, f"recurrent{tag}_{i}", initialize)(x)  # (batch, T, n_a)
+        if config.dropout:
+            x = keras.layers.Dropout(config.dropout, name=f"dropout{tag}_{i}")(x)  # training only
+    dense_init = {} if initialize else loading_initializers()
+    return keras.layers.Dense(config.vocab_size, activation="softmax", name=f"softmax{tag}", **dense_init)(x)
+
+
 def build_model(config: CharLMConfig, initialize: bool = True) -> keras.Model:
-    """Indices (batch, T) -> next-symbol probabilities (batch, T, V).
+    """Indices (batch, T) -> next-symbol probabilities (batch, T, V); with members, the mean of theirs.
 
     ``initialize=False`` builds with zero weights, for loading a bundle's weights into.
     """
     ids = keras.Input(shape=(None,), dtype="int32", name="ids")  # (batch, T)
-    if config.embedding:
-        init = {} if initialize else {"embeddings_initializer": "zeros"}
-        x = keras.layers.Embedding(config.vocab_size, config.embedding, name="embedding", **init)(ids)  # (batch, T, E)
-    else:
-        x = OneHot(config.vocab_size, name="one_hot")(ids)  # (batch, T, V)
-    for i in range(config.layers):
-        x = recurrent_layer(config.cell, config.units, f"recurrent_{i}", initialize)(x)  # (batch, T, n_a)
-        if config.dropout:
-            x = keras.layers.Dropout(config.dropout, name=f"dropout_{i}")(x)  # training only
-    dense_init = {} if initialize else loading_initializers()
-    probs = keras.layers.Dense(config.vocab_size, activation="softmax", name="softmax", **dense_init)(x)  # (batch, T, V)
-    return keras.Model(ids, probs, name=f"charlm_{config.cell}")
+    probs = [_member(ids, config, k, initialize) for k in range(config.members)]  # M x (batch, T, V)
+    out = probs[0] if config.members == 1 else keras.layers.Average(name="members")(probs)  # (batch, T, V)
+    return keras.Model(ids, out, name=f"charlm_{config.cell}")
+
+
+def _layers_of(model: keras.Model, config: CharLMConfig, k: int):
+    """Member k's (input layer, recurrent layers, dropout layers or None, softmax) in ``model``."""
+    tag = _tag(k)
+    recurrent = [model.get_layer(f"recurrent{tag}_{i}") for i in range(config.layers)]
+    dropouts = [model.get_layer(f"dropout{tag}_{i}") if config.dropout else None for i in range(config.layers)]
+    return inputs(model, config, k), recurrent, dropouts, model.get_layer(f"softmax{tag}")
+
+
+def _run_member(model: keras.Model, config: CharLMConfig, k: int, ids, recurrent=None):
+    """Member k's layers of ``model`` over ``ids``; ``recurrent(i, layer)`` may replace its recurrent layers."""
+    first, layers, dropouts, softmax = _layers_of(model, config, k)
+    x = first(ids)
+    if config.input_dropout:
+        x = model.get_layer(f"input_dropout{_tag(k)}")(x)
+    for i, (layer, dropout) in enumerate(zip(layers, dropouts)):
+        x = (recurrent(i, layer) if recurrent else layer)(x)  # (batch, T, n_a)
+        if dropout is not None:
+            x = dropout(x)
+    return softmax(x)  # (batch, T, V)
+
+
+def members_trainee(model: keras.Model, config: CharLMConfig) -> keras.Model:
+    """The graph an ensemble trains: every member's probabilities side by side, (batch, T, M x V), over ``model``'s layers.
+
+    Each member then learns on its own loss (``SequenceCrossEntropy(members=M)``),
+    as independently trained models do: trained on their mixture's loss instead,
+    three members held out worse on dinos.txt than one member alone (a
+    throw-away measurement, 2026-12-02).  One member: ``model`` itself.
+    """
+    if config.members == 1:
+        return model
+    ids = keras.Input(shape=(None,), dtype="int32", name="member_ids")  # (batch, T)
+    probs = [_run_member(model, config, k, ids) for k in range(config.members)]
+    return keras.Model(ids, keras.layers.Concatenate(name="members_side_by_side")(probs), name=f"members_{model.name}")
 
 
 def carried_trainee(model: keras.Model, config: CharLMConfig, streams: int) -> keras.Model:
     """``build_model``'s graph with stateful recurrent layers over its very cells: the state carries across batches.
 
-    Indices (streams, T) -> probabilities (streams, T, V), for training on
+    Indices (streams, T) -> probabilities (streams, T, M x V) (every member's,
+    side by side, as ``members_trainee``), for training on
     ``text.windows.CarriedWindows``; the batch size is fixed (one row per
     stream).  The cells and the softmax are ``model``'s own, so training this
     graph trains ``model`` (the stateless one a bundle holds).  ``training.fit``
     zeroes the states at the start of every epoch and of every validation pass.
     """
     ids = keras.Input(batch_shape=(streams, None), dtype="int32", name="carried_ids")  # (streams, T)
-    x = inputs(model, config)(ids)  # (streams, T, V or E)
-    for i in range(config.layers):
-        x = Carried(model.get_layer(f"recurrent_{i}").cell, streams, name=f"carried_{i}")(x)  # (streams, T, n_a)
-        if config.dropout:
-            x = keras.layers.Dropout(config.dropout, name=f"carried_dropout_{i}")(x)
-    probs = model.get_layer("softmax")(x)  # (streams, T, V)
-    return keras.Model(ids, probs, name=f"carried_{model.name}")
+    probs = [_run_member(model, config, k, ids,
+                         lambda i, layer, tag=_tag(k): Carried(layer.cell, streams, name=f"carried{tag}_{i}"))
+             for k in range(config.members)]  # M x (streams, T, V)
+    out = probs[0] if config.members == 1 else keras.layers.Concatenate(name="carried_members")(probs)
+    return keras.Model(ids, out, name=f"carried_{model.name}")
 
 
-def inputs(model: keras.Model, config: CharLMConfig) -> keras.layers.Layer:
-    """``build_model``'s first layer: token indices -> the vectors the first recurrent layer reads."""
-    return model.get_layer("embedding" if config.embedding else "one_hot")
+def training_graphs(config: CharLMConfig, streams: int | None = None):
+    """(the model a bundle holds, the graph to fit, its loss; None: sequence cross-entropy) for ``training``.
+
+    ``streams``: train with the state carried across windows (``carried_trainee``).
+    """
+    from genapp.nn.losses import SequenceCrossEntropy
+
+    model = build_model(config)
+    trainee = carried_trainee(model, config, streams) if streams else members_trainee(model, config)
+    return model, trainee, SequenceCrossEntropy(members=config.members) if config.members > 1 else None
+
+
+def measure(config: CharLMConfig):
+    """What held-out text is judged by: an ensemble's mixture (not its members' mean loss); one member: None, the loss."""
+    from genapp.nn.losses import SequenceCrossEntropy
+
+    return SequenceCrossEntropy(members=config.members, mixture=True, name="measure") if config.members > 1 else None
+
+
+def inputs(model: keras.Model, config: CharLMConfig, member: int = 0) -> keras.layers.Layer:
+    """``build_model``'s first layer of a member: token indices -> the vectors its first recurrent layer reads."""
+    return model.get_layer(("embedding" if config.embedding else "one_hot") + _tag(member))
 
 
 def stepper(model: keras.Model, config: CharLMConfig) -> Stepper:
-    """A one-step graph over the trained cells of ``build_model``'s model."""
-    cells = [model.get_layer(f"recurrent_{i}").cell for i in range(config.layers)]
-    return Stepper(inputs(model, config), cells, model.get_layer("softmax"), config.units, config.cell)
+    """A one-step graph over the trained cells of ``build_model``'s model (every member's; their mean)."""
+    branches = []
+    for k in range(config.members):
+        first, recurrent, _, softmax = _layers_of(model, config, k)
+        branches.append((first, [layer.cell for layer in recurrent], softmax))
+    return Stepper(branches, config.units, config.cell)
 
 
 def nats_per_symbol(model: keras.Model, x: np.ndarray, y: np.ndarray, pad: int = 0) -> float:

@@ -159,4 +159,4 @@ def inference_model(layers: JazzLayers, config: JazzConfig, ty: int, temperature
 
 def stepper(layers: JazzLayers, config: JazzConfig) -> Stepper:
     """A one-step graph over the shared cell: value index (m,) and (a, c) -> probabilities and (a, c)."""
-    return Stepper(OneHot(config.n_values, name="one_hot"), [layers.lstm.cell], layers.densor, config.units, "lstm")
+    return Stepper([(OneHot(config.n_values, name="one_hot"), [layers.lstm.cell], layers.densor)], config.units, "lstm")

@@ -226,6 +226,7 @@ class ImprovModel(JazzModel):
     """A loaded chord-aware jazz bundle."""
 
     SYMBOLS = "events"
+    MEMBERS_SIDE_BY_SIDE = True
 
     @classmethod
     def read_config(cls, args: dict) -> ImprovConfig:

@@ -78,7 +78,7 @@ class NamesRecipe(Recipe):
         return Vocabulary.build(corpus.symbols, specials=(PAD, END))
 
     def model_args(self, vocab: Vocabulary, options: NamesOptions) -> dict:
-        return CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout).to_json()
+        return CharLMConfig.of(vocab.size, options).to_json()
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: NamesOptions, args: dict, say) -> Batches:
         names = corpus.data
@@ -90,16 +90,20 @@ class NamesRecipe(Recipe):
             train=names_to_arrays(train, vocab, length),
             val=val_xy,
             symbols_per_val_seq=count_targets(val_xy[1], vocab) / len(val) if val else None,  # END included
-            summary=f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units) on {len(train)} names from "
+            summary=f"{cfg.describe()} on {len(train)} names from "
                     f"{self.corpus}, {len(val)} held out",
             facts={"validation_names": len(val)},
         )
 
     def graphs(self, args: dict, options):
-        from genapp.nn.charlm import build_model
+        from genapp.nn.charlm import training_graphs
 
-        model = build_model(CharLMConfig.from_json(args))
-        return model, model, None
+        return training_graphs(CharLMConfig.from_json(args))
+
+    def measure(self, args: dict, options):
+        from genapp.nn.charlm import measure
+
+        return measure(CharLMConfig.from_json(args))
 
     def samples(self, model, args: dict, vocab: Vocabulary, corpus: TrainingData, options: NamesOptions):
         """Five names after each epoch, each marked in-train, held-out or new (as makemore does)."""

@@ -84,7 +84,7 @@ class TextRecipe(Recipe):
                                  options.vocab_size if options.level == "word" else None)
 
     def model_args(self, vocab: Vocabulary, options: TextOptions) -> dict:
-        cfg = CharLMConfig(vocab.size, options.cell, options.units, options.layers, options.dropout, options.embedding)
+        cfg = CharLMConfig.of(vocab.size, options)
         return {**cfg.to_json(), **asdict(TextConfig(options.level, options.tx))}
 
     def batches(self, corpus: TrainingData, vocab: Vocabulary, options: TextOptions, args: dict, say) -> Batches:
@@ -97,8 +97,7 @@ class TextRecipe(Recipe):
         has_val = len(ids) - cut >= tx
         cfg = CharLMConfig.from_json(TextModel.model_args(args))
         facts = {"tokens": len(ids), "validation_tokens": int(len(ids) - cut), "unknown_tokens": unknown}
-        inputs = f", {cfg.embedding}-wide learned input vectors" if cfg.embedding else ""
-        summary = (f"a {cfg.layers}-layer {cfg.cell.upper()} ({cfg.units} units{inputs}) on {cut:,} {level} tokens "
+        summary = (f"{cfg.describe()} on {cut:,} {level} tokens "
                    f"({vocab.size - len(vocab.specials)} distinct), {len(ids) - cut:,} held out; Tx {tx}")
         if options.carry:
             streams = self.streams = carried_streams(cut, len(ids) - cut if has_val else None, tx, settings.batch_size)
@@ -113,13 +112,15 @@ class TextRecipe(Recipe):
         return Batches(train=train, val=val, symbols_per_val_seq=tx if has_val else None, summary=summary, facts=facts)
 
     def graphs(self, args: dict, options):
-        from genapp.nn.charlm import build_model, carried_trainee
+        from genapp.nn.charlm import training_graphs
 
         cfg = CharLMConfig.from_json(TextModel.model_args(args))
-        model = build_model(cfg)
-        if not options.carry:
-            return model, model, None
-        return model, carried_trainee(model, cfg, self.streams), None  # self.streams: set by batches
+        return training_graphs(cfg, self.streams if options.carry else None)  # self.streams: set by batches
+
+    def measure(self, args: dict, options):
+        from genapp.nn.charlm import measure
+
+        return measure(CharLMConfig.from_json(TextModel.model_args(args)))
 
     def samples(self, model, args: dict, vocab: Vocabulary, corpus: TrainingData, options: TextOptions):
         """A line of text from the model after each epoch (80 characters or 16 words; line breaks shown as " / ")."""

@@ -85,3 +85,23 @@ def test_fast_loading_equals_keras_safe_mode_loading(model, tiny_bundle):
     np.testing.assert_allclose(
         ops.convert_to_numpy(safe(x)), ops.convert_to_numpy(model.bundle.model(x)), atol=1e-6
     )
+
+
+def test_an_ensemble_is_judged_by_its_mixture_on_the_held_out_names(tmp_path, tiny_corpus):
+    """Each member trains on its own loss, but early stopping and the recorded figure are the mixture's nats,
+    the figure a user's names are scored by (lower than the members' mean loss: they differ)."""
+    from genapp.nn.charlm import nats_per_symbol, members_trainee
+    from genapp.text.corpus import read_names, split_names
+    from genapp.text.windows import names_to_arrays
+
+    m = train_names(tiny_corpus, tmp_path / "m", {"units": 16, "members": 2, "embedding": 4, "epochs": 8, "batch_size": 8})
+    assert m.config.members == 2 and m.config.embedding == 4
+    names = read_names(tiny_corpus)
+    _, val = split_names(names, 0.1)
+    x, y = names_to_arrays(val, m.vocab, max(len(n) for n in names) + 1)
+    mixture = nats_per_symbol(m.bundle.model, x, y)
+    assert m.bundle.training["val_nats_per_char"] == pytest.approx(mixture, rel=1e-4)
+    each = np.asarray(members_trainee(m.bundle.model, m.config)(x)).reshape(*y.shape, 2, -1)  # (m, T, M, V)
+    picked = np.take_along_axis(each, y[..., None, None].repeat(2, axis=2), axis=-1)[..., 0]  # (m, T, M)
+    mean_loss = -(np.log(picked).mean(axis=-1) * (y != 0)).sum() / (y != 0).sum()
+    assert mixture < mean_loss - 1e-3, (mixture, mean_loss)

@@ -18,6 +18,13 @@ def test_a_run_of_one_mark_is_one_token():
     assert detokenize(tokens, "word") == "Wait... X == y; + ----- + ** kw"
 
 
+def test_names_with_underscores_stay_whole():
+    """Python's docs are full of __init__ and sys.exit_code: the underscores are part of the word, never dropped."""
+    tokens = tokenize("Call __init__ with max_size; _ is a name.", "word")
+    assert tokens == ["call", "__init__", "with", "max_size", ";", "_", "is", "a", "name", ".", EOS]
+    assert detokenize(tokens, "word") == "Call __init__ with max_size; _ is a name."
+
+
 @pytest.mark.parametrize("text", ["Hello, world! It's a (small) test.", "I think so; you don't.", "Pear salad: 3 pears."])
 def test_detokenized_text_reads_naturally(text):
     assert detokenize(tokenize(text, "word"), "word") == text

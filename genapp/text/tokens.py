@@ -2,8 +2,8 @@
 
 Character level: every character is a token (the vocabulary keeps all of them).
 
-Word level: words (letters, digits, inner apostrophes and hyphens) and
-punctuation marks are tokens, lower-cased, a run of the same mark one token
+Word level: words (letters, digits, underscores as in ``__init__``, inner
+apostrophes and hyphens) and punctuation marks are tokens, lower-cased, a run of the same mark one token
 ("==", "...", a table's "-----"); after a sentence-ending mark (. ! ?, or a
 run of one) the reserved ``<eos>`` token is inserted; words outside the kept
 vocabulary become ``<unk>``.  ``Detokenizer`` turns a token stream back into
@@ -22,7 +22,7 @@ from genapp.config import LEVELS
 from genapp.data.vocab import EOS, PAD, UNK, Vocabulary
 
 WORD_SPECIALS = (PAD, UNK, EOS)
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|([^\w\s])\1*", re.UNICODE)
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*|([^\w\s])\1*", re.UNICODE)
 _SENTENCE_END = {".", "!", "?"}
 _NO_SPACE_BEFORE = set(".,;:!?)]}%»”’") | {"'s", "n't"}
 _NO_SPACE_AFTER = set("([{«“$#")

@@ -332,7 +332,8 @@ SAMPLING = {"names": NamesSampling(), "text": TextSampling(), "jazz": JazzSampli
 PRESETS: dict[str, dict[str, object]] = {
     # "default": the shipped models' options (chosen by measurement: benchmarks/RESULTS.md)
     "names": {"default": NamesOptions(),
-              "tiny": NamesOptions(units=32, settings=TrainSettings(epochs=10, learning_rate=0.01))},
+              "tiny": NamesOptions(units=32, dropout=0.0, embedding=0, input_dropout=0.0, members=1,
+                                   settings=TrainSettings(epochs=10, learning_rate=0.01))},
     "text": {"default": TextOptions(),
              "tiny": TextOptions(units=64, tx=50, settings=TrainSettings(epochs=3, batch_size=64, patience=2))},
     "jazz": {"default": JazzOptions(),

@@ -22,7 +22,7 @@ import numpy as np
 from keras import ops
 
 from genapp.config import CELLS, CharLMConfig
-from genapp.nn.layers import Carried, OneHot, loading_initializers
+from genapp.nn.layers import Carried, HostZeros, OneHot, loading_initializers
 from genapp.nn.stepper import Stepper
 
 __all__ = ["CELLS", "CharLMConfig", "build_model", "carried_trainee", "inputs", "members_trainee", "nats_per_symbol",
@@ -53,7 +53,7 @@ def _member(ids, config: CharLMConfig, k: int, initialize: bool):
     """Member k's layers over the indices -> its next-symbol probabilities (batch, T, V)."""
     tag = _tag(k)
     if config.embedding:
-        init = {} if initialize else {"embeddings_initializer": "zeros"}
+        init = {} if initialize else {"embeddings_initializer": HostZeros()}
         x = keras.layers.Embedding(config.vocab_size, config.embedding, name=f"embedding{tag}", **init)(ids)  # (b, T, E)
     else:
         x = OneHot(config.vocab_size, name=f"one_hot{tag}")(ids)  # (batch, T, V)

@@ -72,7 +72,7 @@ def test_training_progress_is_ours_alone(tmp_path, tiny_corpus, backend):
                     "--epochs", "2", "--units", "8", backend=backend)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("training a 1-layer LSTM (8 units) on ")
+    assert lines[0].startswith("training a 1-layer LSTM (8 units, 32-wide learned input vectors, 3 members) on ")
     assert [line[:9] for line in lines[1:5:2]] == ["epoch   1", "epoch   2"]
     assert all(line.startswith("    ") and "(" in line for line in lines[2:6:2])  # the names sampled after each epoch
     assert lines[5].startswith("best epoch ") and lines[6].startswith("sample from it with:") and len(lines) == 7

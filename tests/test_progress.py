@@ -124,6 +124,7 @@ def test_text_and_jazz_resume(tmp_path, tiny_corpus, jazz_corpus):
 
 INTERRUPT_READING = """
 import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, even where a background job ignores it
 from genapp.music import cache
 saved = cache.save
 def save(key, pieces):  # Ctrl-C, as a terminal sends it (to the whole process group), once a file is read

@@ -240,6 +240,7 @@ class NamesOptions:
     settings: TrainSettings = TrainSettings(learning_rate=0.01)
 
     SHAPE = ("cell", "units", "layers", "embedding", "members")  # what a resumed model keeps
+    KEPT = ("dropout", "input_dropout")  # what a resumed model keeps unless given
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ class TextOptions:
     settings: TrainSettings = TrainSettings(epochs=30, batch_size=64, learning_rate=0.005, clipvalue=5.0, patience=3)
 
     SHAPE = ("cell", "units", "layers", "embedding", "members", "level", "tx")
+    KEPT = ("dropout", "input_dropout")
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,7 @@ class JazzOptions:
                                             lr_drop=0.5, lr_patience=2)
 
     SHAPE = ("representation", "units", "tx", "members")
+    KEPT = ("dropout",)
 
 
 # ---- how each product samples -----------------------------------------------------------------------
@@ -359,7 +362,8 @@ def resolve(options, given: dict, saved_model: dict | None = None, saved_setting
     """The options of a run: what was ``given`` (None: not given) over the resumed bundle's (``saved_*``) over ``options``.
 
     A resumed model keeps its shape (``options.SHAPE``): a different value
-    given for it is a GenappError.  Unknown names are a ValueError.
+    given for it is a GenappError; and its regularisation (``options.KEPT``)
+    unless given.  Unknown names are a ValueError.
     """
     unknown = sorted(set(given) - set(option_names(options)))
     if unknown:
@@ -378,7 +382,7 @@ def resolve(options, given: dict, saved_model: dict | None = None, saved_setting
                     f"{param(name)} {value}: the model {where} has {name} {saved_model[name]}; "
                     f"{param('resume')} keeps the model's shape (train a new model to change it)"
                 )
-        options = replace(options, **{k: saved_model[k] for k in options.SHAPE if k in saved_model})
+        options = replace(options, **{k: saved_model[k] for k in options.SHAPE + options.KEPT if k in saved_model})
     own = {f.name for f in dataclasses.fields(options)} - {"settings"}
     chosen = {k: v for k, v in given.items() if v is not None and k in own}
     return replace(options, **chosen, settings=settings.updated(given))

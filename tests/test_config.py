@@ -39,6 +39,16 @@ def test_a_resumed_model_keeps_its_shape_and_settings():
     assert resolve(preset("text"), {"units": 16}, saved_model, saved_settings).units == 16  # the same value is fine
 
 
+def test_a_resumed_model_keeps_its_regularisation_unless_given():
+    """An older names bundle (no dropout, one-hot, one member) resumes as it was trained, not with today's preset."""
+    old = {"vocab_size": 30, "cell": "lstm", "units": 128, "layers": 1, "dropout": 0.0, "embedding": 0,
+           "input_dropout": 0.0, "members": 1}
+    options = resolve(preset("names"), {}, old, None)
+    assert (options.dropout, options.input_dropout, options.embedding, options.members) == (0.0, 0.0, 0, 1)
+    assert preset("names").dropout > 0  # (the preset itself would have changed it)
+    assert resolve(preset("names"), {"dropout": 0.2}, old, None).dropout == 0.2  # given: changed, not refused
+
+
 def test_unknown_options_are_refused():
     with pytest.raises(ValueError, match=r"unknown option 'vocab_size'; expected some of cell, units, layers"):
         resolve(NamesOptions(), {"vocab_size": 3})

@@ -131,7 +131,8 @@ def main() -> None:
     text, name = default_text()
     model = TextModel.load(paths.models_dir() / "text")
     c = model.config
-    shipped = quality(model, text, name, f"shipped model ({c.cell.upper()}, {c.units} units, dropout {c.dropout:g})")
+    shipped = quality(model, text, name, f"shipped model ({c.cell.upper()}, {c.units} units, input dropout {c.input_dropout:g}, "
+                                           f"dropout {c.dropout:g})")
     second = stdlib_docstrings()
     with tempfile.TemporaryDirectory() as tmp:  # the default settings, on the second corpus
         model = train_text([second], f"{tmp}/docstrings", corpus_name="stdlib docstrings")

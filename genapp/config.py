@@ -248,10 +248,10 @@ class TextOptions:
     cell: str = option("lstm", "Recurrent cell.", choices=CELLS)
     units: int = option(512, "Hidden units per recurrent layer (n_a).")
     layers: int = option(1, "Stacked recurrent layers (deep RNN).")
-    dropout: float = option(0.25, "Dropout after each recurrent layer while training.", share=True)
+    dropout: float = option(0.35, "Dropout after each recurrent layer while training.", share=True)
     embedding: int = option(0, "Learn a vector of this size per token as the input, in place of one-hot: for words, "
                                "a smaller model that trains faster (benchmarks/words.py); 0: one-hot.", min=0)
-    input_dropout: float = option(0.0, INPUT_DROPOUT_HELP, share=True)
+    input_dropout: float = option(0.1, INPUT_DROPOUT_HELP, share=True)
     members: int = option(1, MEMBERS_HELP)
     level: str = option("char", "Tokens are characters or words.", choices=LEVELS)
     tx: int = option(100, "Window length in tokens (Tx).", min=2)
@@ -338,7 +338,8 @@ PRESETS: dict[str, dict[str, object]] = {
               "tiny": NamesOptions(units=32, dropout=0.0, embedding=0, input_dropout=0.0, members=1,
                                    settings=TrainSettings(epochs=10, learning_rate=0.01))},
     "text": {"default": TextOptions(),
-             "tiny": TextOptions(units=64, tx=50, settings=TrainSettings(epochs=3, batch_size=64, patience=2))},
+             "tiny": TextOptions(units=64, tx=50, dropout=0.0, input_dropout=0.0,
+                                 settings=TrainSettings(epochs=3, batch_size=64, patience=2))},
     "jazz": {"default": JazzOptions(),
              "tiny": JazzOptions(units=16, tx=16, settings=TrainSettings(epochs=10, learning_rate=0.01, patience=5))},
 }

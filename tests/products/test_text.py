@@ -16,7 +16,7 @@ The cat ate the pear. The dog ate the salad. Is the cat on the mat? Yes, the cat
 @pytest.fixture(scope="module")
 def char_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("text") / "char"
-    train_text([TEXT], out, {"level": "char", "units": 16, "dropout": 0.0, "epochs": 2, "batch_size": 8, "tx": 20},
+    train_text([TEXT], out, {"level": "char", "units": 16, "dropout": 0.0, "input_dropout": 0.0, "epochs": 2, "batch_size": 8, "tx": 20},
                corpus_name="cats")
     return out
 
@@ -24,7 +24,7 @@ def char_bundle(tmp_path_factory):
 @pytest.fixture(scope="module")
 def word_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("text") / "word"
-    train_text([TEXT], out, {"level": "word", "units": 16, "dropout": 0.0, "epochs": 2, "batch_size": 8, "tx": 8,
+    train_text([TEXT], out, {"level": "word", "units": 16, "dropout": 0.0, "input_dropout": 0.0, "epochs": 2, "batch_size": 8, "tx": 8,
                              "vocab_size": 10})
     return out
 

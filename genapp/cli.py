@@ -342,6 +342,7 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
     Examples:
       genapp train-names --corpus my_names.txt --out my_model --cell gru
       genapp train-names --corpus my_names.txt --out my_model --resume --epochs 120
+      genapp train-names --corpus my_names.txt --out small --members 1 --units 64   # one model, not an ensemble of 3
       genapp train-names --corpus roman_emperors.txt --init-from dinos --out emperors --preset tiny
     """
     from genapp import paths

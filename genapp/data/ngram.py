@@ -54,8 +54,7 @@ class KneserNey:
 
     def prob(self, history: Sequence[Hashable], symbol: Hashable) -> float:
         """P(symbol | the last order - 1 symbols of history), START-padded."""
-        padded = (list(START) * (self.order - 1) + list(history))[-(self.order - 1) :] if self.order > 1 else []
-        return self._prob(tuple(padded), symbol, self.order)
+        return self._prob(tuple(self._padded(history)[len(history) :]), symbol, self.order)  # the last order - 1
 
     def _prob(self, context: tuple, symbol: Hashable, k: int) -> float:
         if k == 0:

@@ -30,6 +30,7 @@ from pathlib import Path
 import click
 
 from genapp import config as configs  # cheap: importing genapp does not import Keras
+from genapp import paths
 from genapp.errors import param as param_name
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -106,11 +107,14 @@ class InputFile(click.Path):
 
 
 class MusicSource(click.ParamType):
-    """A music file or folder that exists, or ``music21:NAME`` (looked up when read)."""
+    """A music file or folder that exists, the name of a shipped corpus (wjd, jazz), or ``music21:NAME``."""
 
     name = "source"
 
     def convert(self, value, param, ctx):
+        shipped = paths.shipped_music_corpus(str(value)) if not Path(value).exists() else None
+        if shipped is not None:
+            return str(shipped)
         if not str(value).startswith("music21:") and not Path(value).exists():
             name = param.opts[0] if param is not None and param.opts and param.opts[0].startswith("-") else "source"
             raise click.ClickException(f"{name} {value}: no such file or folder")
@@ -345,7 +349,6 @@ def train_names_command(corpus, out_dir, preset, force, resume, init_from, **opt
       genapp train-names --corpus my_names.txt --out small --members 1 --units 64   # one model, not an ensemble of 3
       genapp train-names --corpus roman_emperors.txt --init-from dinos --out emperors --preset tiny
     """
-    from genapp import paths
 
     where = _placement(options)
     given = _given(**options)
@@ -608,7 +611,8 @@ def evaluate_command(sources, model_dir, train_sources):
 @cli.command("train-jazz", context_settings=CONTEXT)
 @training_options("jazz", click.option(
     "--corpus", "sources", multiple=True, type=MusicSource(),
-    help="MIDI/MusicXML/ABC file, folder, or music21:NAME; repeat for several [default: corpora/jazz]."))
+    help="MIDI/MusicXML/ABC file, folder, music21:NAME, or a shipped corpus: wjd (410 real solos), jazz (14 composed "
+         "pieces); repeat for several [default: wjd]."))
 @click.option("--melody-track", help="Take this track as the melody in every file (name or number).")
 @library_errors
 def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melody_track, **options):
@@ -630,11 +634,10 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
       genapp train-jazz --lr-drop 1 --out steady               # never drop the learning rate
       genapp train-jazz --corpus big/ --out big --devices all --coordinator 10.0.0.1:1234 --num-processes 2 --process-id 0
     """
-    from genapp import paths
 
     where = _placement(options)
     given = _given(**options)
-    corpus = list(sources) or [str(paths.corpora_dir() / "jazz")]
+    corpus = list(sources) or [str(paths.shipped_music_corpus(paths.MUSIC_CORPORA[0]))]
 
     def train(out, base):
         from genapp.products.jazz import train_jazz  # imports Keras
@@ -715,7 +718,7 @@ def generate_command(outs, force, model_dir, chords, time_signature, backing, ba
                 "comping_program": program(comping_instrument, "comping_instrument"),
                 "bass_program": program(bass_instrument, "bass_instrument")}
     progression = choose_progression(chords, backing, tempo, time_signature)  # chords are checked before any model
-    bars = choruses * len(progression.bars) if choruses else bars
+    bars = choruses * len(progression.bars) if choruses else bars if bars_given else progression.whole_choruses(bars)
     model_dir = _model_source(model_dir, "jazz", "jazz")
     sf = _soundfont(soundfont, outs)
     files, note = targets.file_targets(outs, count, replace=force)

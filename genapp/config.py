@@ -199,9 +199,10 @@ class ImprovConfig(Saved):
     pitches: int  # pitch classes: rest and the steps
     representation: str = "improv"
     members: int = 1  # copies trained side by side whose probabilities are averaged (an ensemble; older bundles: 1)
+    context: int = 1  # which features it sees (``music.events.CONTEXTS``; bundles before 0.4: 1)
 
     def __post_init__(self) -> None:
-        require_positive_ints(self, "units", "tx", "features", "durations", "pitches", "members")
+        require_positive_ints(self, "units", "tx", "features", "durations", "pitches", "members", "context")
         if self.representation != "improv":
             raise ValueError(f"expected representation 'improv', got {self.representation!r}")
         if not 0 <= self.dropout < 1:
@@ -313,7 +314,8 @@ class TextSampling:
 
 @dataclass(frozen=True)
 class JazzSampling:
-    bars: int = option(16, "Length of the solo; the progression repeats.", max=1000)
+    bars: int = option(16, "Length of the solo in bars; the progression repeats. Left out: whole choruses, the "
+                           "fewest that last at least this many bars (a 12-bar blues: 24).", max=1000)
     temperature: float = option(0.8, f"How the pitches are chosen. Above 1: more surprising; below 1: safer; "
                                      f"{TEMPERATURE_HELP}", min=0)
     rhythm_temperature: float = option(1.0, "How the durations (the rhythm) are chosen, as --temperature does for the "

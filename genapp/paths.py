@@ -30,6 +30,14 @@ def models_dir() -> Path:
     return _shipped("models")
 
 
+MUSIC_CORPORA = ("wjd", "jazz")  # shipped music corpora, addressable by name (--corpus wjd); the first is the default
+
+
+def shipped_music_corpus(name: str) -> Path | None:
+    """The folder of a shipped music corpus named ``name`` (``wjd``: real solos, ``jazz``: composed pieces), or None."""
+    return corpora_dir() / name if name in MUSIC_CORPORA else None
+
+
 def default_names_corpus() -> Path:
     return corpora_dir() / "dinos.txt"
 

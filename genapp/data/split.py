@@ -25,8 +25,25 @@ def held_out_count(n: int, fraction: float) -> int:
 
 
 def split_by_hash(items: Sequence[T], fraction: float, key: Callable[[T], str] = str) -> tuple[list[T], list[T]]:
-    """(training, held out), each in the items' order; held out: the ``fraction`` with the smallest CRC-32 of ``key``."""
+    """(training, held out), each in the items' order; held out: the ``fraction`` with the smallest CRC-32 of ``key``.
+
+    Items with the same key (several takes of one tune) stay together: whole
+    keys are held out, smallest CRC-32 first, until at least the fraction's
+    count of items is held out; a key whose items would overshoot that count
+    by more than half of it (at least one item), or hold out everything, is
+    passed over.  With one item per key this is the fraction with the
+    smallest CRC-32.
+    """
     n_val = held_out_count(len(items), fraction)
-    ranked = sorted(range(len(items)), key=lambda i: (zlib.crc32(key(items[i]).encode("utf-8")), key(items[i])))
-    held = set(ranked[:n_val])
-    return [x for i, x in enumerate(items) if i not in held], [x for i, x in enumerate(items) if i in held]
+    keys = [key(x) for x in items]
+    ranked = sorted(set(keys), key=lambda k: (zlib.crc32(k.encode("utf-8")), k))
+    size = {k: keys.count(k) for k in ranked} if len(ranked) < len(keys) else dict.fromkeys(ranked, 1)
+    held_keys, count = set(), 0
+    for k in ranked:
+        if count >= n_val:
+            break
+        if count + size[k] > n_val + max(1, n_val // 2) or count + size[k] >= len(items):
+            continue
+        held_keys.add(k)
+        count += size[k]
+    return [x for x, k in zip(items, keys) if k not in held_keys], [x for x, k in zip(items, keys) if k in held_keys]

@@ -4,13 +4,18 @@ For a window (v1 .. vTx) the model reads x = (0, v1 .. v(Tx-1)) and predicts
 y = (v1 .. vTx) (``genapp.data.sequences.shift_right``).  Windows start every
 ``stride`` values.
 
-Validation is split **by piece**, so no phrase is both trained on and held out:
-the 10% of pieces whose file names (without folders) have the smallest CRC-32
-(``genapp.data.split``; at least one when there are two or more).  A corpus of
-one piece holds out its last 10% of values.
+Validation is split **by tune**, so no phrase is both trained on and held out:
+the tunes with the smallest CRC-32 (``genapp.data.split``) are held out, every
+take of each, until 10% of the pieces are (at least one when there are two or
+more).  A piece's tune (``tune_of``) is its file name without folders, except
+that the Weimar Jazz Database's ``Player_Tune[-N]_Solo`` names give the tune,
+so two players' solos on Body and Soul are on the same side.  A corpus of one
+piece holds out its last 10% of values.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -39,8 +44,26 @@ def split_sequences(named: list[tuple[str, list[str]]], fraction: float
         seq = named[0][1]
         cut = len(seq) - max(1, round(len(seq) * fraction))
         return [seq[:cut]], [seq[cut:]]
-    train, held = split_by_hash(named, fraction, key=lambda p: _base(p[0]))
+    train, held = split_by_hash(named, fraction, key=lambda p: tune_of(p[0]))
     return [s for _, s in train], [s for _, s in held]
+
+
+_SOLO_NAME = re.compile(r"[^_]+_(.+?)_solo\.[a-z]+")
+_TAKE = re.compile(r"(?:-\d+|_alternatetake\d*|_no\d+|_(?:19|20)\d\d|ii)$")  # -2, _AlternateTake2, _No1, _1961, II
+
+
+def tune_of(name: str) -> str:
+    """What the held-out split keeps together: the tune of a ``Player_Tune[-N]_Solo.mxl`` file, else the file name.
+
+    The tune is compared in lower case without punctuation and without the
+    take's mark (``-2``, ``_AlternateTake``, ``_No1``, ``_1961``, ``II``), so
+    ``BodyAndSoul_AlternateTake``, ``Ummg`` and ``U.M.M.G.`` fall on one side.
+    """
+    base = _base(name)
+    m = _SOLO_NAME.fullmatch(base.lower())
+    if not m:
+        return base
+    return "tune " + re.sub(r"[^a-z0-9]", "", _TAKE.sub("", m.group(1)))
 
 
 def _base(name: str) -> str:

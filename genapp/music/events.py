@@ -23,6 +23,13 @@ Before predicting event i the model sees (``Context.features``, shape (FEATURES,
     next chord          the next different chord: root relative to the current root (12), quality,
                         and quarter notes until it comes (/ 4, at most 2)
     register            (previous pitch - START_PITCH) / 12, and whether a note has sounded yet
+    (context 2, since 0.4; older bundles read context 1, without these three)
+    next chord's tones  for every step -12..+12, whether it lands on a tone of the next chord (25): the
+                        guide tone a line aims at across the change
+    breath              quarter notes since the last rest of a beat or more (or the start) / 16, at most
+                        2: how long the phrase has run
+    end                 quarter notes until the end of the solo / 16, at most 1: where a solo ends its
+                        line and holds its last note
 
 so the model knows the beat and the harmony without any symbol of a fixed
 vocabulary: nothing a melody plays is out of vocabulary.  ``encode`` and
@@ -64,8 +71,21 @@ BLOCKS = (
     ("next root from root", 12), ("next quality", len(QUALITIES)), ("quarters to next chord", 1),
     ("register", 1), ("started", 1),
 )
+CONTEXT_1 = BLOCKS
+BLOCKS = CONTEXT_1 + (("next chord tone at step", len(STEPS)), ("quarters since breath", 1), ("quarters to end", 1))
+CONTEXTS = {1: CONTEXT_1, 2: BLOCKS}  # context version -> its blocks (a bundle's ImprovConfig.context says which)
+CONTEXT = 2  # what a new model sees
 FEATURES = sum(w for _, w in BLOCKS)
 _OFFSET = dict(zip((n for n, _ in BLOCKS), np.cumsum([0] + [w for _, w in BLOCKS[:-1]])))
+BREATH = UNITS_PER_QUARTER  # grid units: a rest at least this long ends a phrase
+PHRASE_SCALE, END_SCALE = 16.0, 16.0  # quarter notes
+
+
+def feature_count(context: int) -> int:
+    """The width of what a model of this context version sees; ValueError naming the versions for an unknown one."""
+    if context not in CONTEXTS:
+        raise ValueError(f"expected a context version among {sorted(CONTEXTS)}, got {context!r}")
+    return sum(w for _, w in CONTEXTS[context])
 
 
 @dataclass(frozen=True)
@@ -153,9 +173,13 @@ def _tone_table(chord: Chord) -> tuple[np.ndarray, np.ndarray]:
 class Context:
     """The chords and meter a melody is played over: what the model sees before each event (``features``)."""
 
-    def __init__(self, chords: list[ChordSpan], measure_length: float):
+    def __init__(self, chords: list[ChordSpan], measure_length: float, length: float | None = None,
+                 version: int = CONTEXT):
+        """``length``: the solo's length in quarter notes (None: the last chord's end); ``version``: which features."""
         if not chords:
             raise ValueError("expected at least one chord span")
+        self.width, self.version = feature_count(version), version
+        self.end = round((length if length is not None else chords[-1].end) * UNITS_PER_QUARTER)  # grid units
         self.chords = chords
         self.starts = [round(c.start * UNITS_PER_QUARTER) for c in chords]  # grid units
         self.bar = max(1, round(measure_length * UNITS_PER_QUARTER))
@@ -171,9 +195,10 @@ class Context:
         """The span sounding at ``onset`` (grid units); the first before the start, the last after the end."""
         return max(bisect.bisect_right(self.starts, onset) - 1, 0)
 
-    def features(self, previous: Event | None, pitch: int, started: bool, onset: int) -> np.ndarray:
-        """What the model sees before the event at ``onset`` (grid units), after ``previous`` ending on ``pitch``."""
-        f = np.zeros(FEATURES, np.float32)
+    def features(self, previous: Event | None, pitch: int, started: bool, onset: int, phrase: int = 0) -> np.ndarray:
+        """What the model sees before the event at ``onset`` (grid units), after ``previous`` ending on ``pitch``,
+        in a phrase that began at ``phrase`` (grid units: the end of the last rest of a beat or more)."""
+        f = np.zeros(self.width, np.float32)
         if previous is not None:
             f[_OFFSET["previous duration"] + previous.units - 1] = 1
             f[_OFFSET["previous pitch"] + previous.pitch_token] = 1
@@ -196,18 +221,41 @@ class Context:
         f[_OFFSET["quarters to next chord"]] = min(until / 4, 2.0)
         f[_OFFSET["register"]] = (pitch - START_PITCH) / 12
         f[_OFFSET["started"]] = float(started)
+        if self.version >= 2:
+            next_tones, _ = _tone_table(following)
+            f[_OFFSET["next chord tone at step"] : _OFFSET["next chord tone at step"] + len(STEPS)] = next_tones[landing]
+            f[_OFFSET["quarters since breath"]] = min((onset - phrase) / UNITS_PER_QUARTER / PHRASE_SCALE, 2.0)
+            f[_OFFSET["quarters to end"]] = min(max(self.end - onset, 0) / UNITS_PER_QUARTER / END_SCALE, 1.0)
         return f
+
+
+class Walk:
+    """Where a solo stands between events (what ``Context.features`` needs beside the chords): fed each event."""
+
+    def __init__(self):
+        self.previous: Event | None = None
+        self.pitch, self.started, self.onset, self.phrase = START_PITCH, False, 0, 0
+        self.resting = 0  # grid units of rest just before ``onset`` (a long rest comes as several events)
+
+    def features(self, context: Context) -> np.ndarray:
+        return context.features(self.previous, self.pitch, self.started, self.onset, self.phrase)
+
+    def advance(self, e: Event) -> None:
+        if e.step is not None:
+            self.pitch, self.started = self.pitch + e.step, True
+        self.previous, self.onset = e, self.onset + e.units
+        self.resting = self.resting + e.units if e.step is None else 0
+        if self.resting >= BREATH:
+            self.phrase = self.onset
 
 
 def walk(events: list[Event], context: Context):
     """(features before each event, shape (L, FEATURES)) for a known event sequence, as the sampler sees them."""
-    rows = np.zeros((len(events), FEATURES), np.float32)
-    previous, pitch, started, onset = None, START_PITCH, False, 0
+    rows = np.zeros((len(events), context.width), np.float32)
+    walk = Walk()
     for i, e in enumerate(events):
-        rows[i] = context.features(previous, pitch, started, onset)
-        if e.step is not None:
-            pitch, started = pitch + e.step, True
-        previous, onset = e, onset + e.units
+        rows[i] = walk.features(context)
+        walk.advance(e)
     return rows
 
 

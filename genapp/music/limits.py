@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from genapp.music.piece import PieceError
@@ -214,8 +215,10 @@ def check_xml(path: Path) -> None:
                 for m in members:
                     if m.filename.lower().endswith((".xml", ".musicxml")):
                         with z.open(m) as f:
-                            _scan_xml(f, name)
-        except (zipfile.BadZipFile, EOFError, OSError):
+                            # a malformed container is read around (music.musicxml); entities are refused in it too
+                            _scan_xml(f, name, well_formed=not m.filename.startswith("META-INF/"))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
+            # damaged compressed data, an encrypted member, an unknown compression method
             raise PieceError(name, "not a compressed MusicXML file (not a readable zip archive)") from None
         return
     check_size(path, "xml")
@@ -223,8 +226,9 @@ def check_xml(path: Path) -> None:
         _scan_xml(f, name)
 
 
-def _scan_xml(stream, name: str) -> None:
-    """Stream the XML through expat, counting depth and elements; PieceError on entities or absurd structure."""
+def _scan_xml(stream, name: str, well_formed: bool = True) -> None:
+    """Stream the XML through expat, counting depth and elements; PieceError on entities or absurd structure
+    (and, when ``well_formed``, on XML that is not well-formed)."""
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
@@ -252,4 +256,6 @@ def _scan_xml(stream, name: str) -> None:
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except expat.ExpatError as e:
+        if not well_formed:
+            return
         raise PieceError(name, f"is not well-formed XML ({expat.ErrorString(e.code)} at line {e.lineno})") from None

@@ -43,6 +43,10 @@ class Progression:
     tempo: float  # beats per minute
     source: str  # where it came from, for the summary
 
+    def whole_choruses(self, at_least: int) -> int:
+        """Bars of the fewest whole choruses that last at least ``at_least`` bars (a 12-bar blues and 16: 24)."""
+        return len(self.bars) * max(1, -(-at_least // len(self.bars)))
+
     def spans(self, n_bars: int) -> list[ChordSpan]:
         """The chords of ``n_bars`` bars; an N.C. span carries the chord before it (or after, at the start), silent."""
         chords = [c for bar in self.bars for _, _, c in bar if c is not None]

@@ -73,6 +73,45 @@ def quantise(notes: list[Note], step: float) -> list[Note]:
     return out
 
 
+# where a transcriber writes a jazz line's onsets and ends inside a beat: straight 16ths and eighth-note triplets
+WRITTEN = np.array([0, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1])  # quarter notes from the beat
+EIGHTHS = (0.0, 0.5, 1.0)  # where a point halfway between two written ones goes (a 32nd: to the eighth grid)
+WRITTEN_FIT = 0.9  # a melody with fewer onsets than this on WRITTEN is read as played, and written out
+
+
+def written_fit(melody: list[Note]) -> float:
+    """Share of the onsets within TOLERANCE of WRITTEN (straight 16ths or eighth-note triplets)."""
+    if not melody:
+        return 1.0
+    within = np.array([n.start % 1.0 for n in melody])[:, None]  # (n, 1) place in the beat
+    return float((np.abs(within - WRITTEN[None, :]).min(axis=1) <= TOLERANCE + 1e-9).mean())
+
+
+def _to_written(t: float) -> float:
+    """A time (quarter notes) to the nearest WRITTEN point of its beat; a tie goes to the eighth-note grid."""
+    beat = np.floor(t)
+    off = np.abs(WRITTEN - (t - beat))  # (7,)
+    near = np.flatnonzero(off <= off.min() + 1e-9)
+    choice = next((i for i in near if WRITTEN[i] in EIGHTHS), near[0])
+    return float(beat + WRITTEN[choice])
+
+
+def write_out(melody: list[Note]) -> list[Note]:
+    """A played line as a transcriber writes it: onsets and ends on 16ths or eighth-note triplets.
+
+    Notes that land on the same onset keep the higher one (the melody stays
+    one voice); a note that would vanish lasts to the next written point.
+    """
+    out: dict[float, Note] = {}
+    for n in melody:
+        start, end = _to_written(n.start), _to_written(n.end)
+        if end <= start + 1e-9:
+            end = start + float(np.min(WRITTEN[WRITTEN > (start % 1.0) + 1e-9]) - start % 1.0)
+        if start not in out or n.pitch > out[start].pitch:
+            out[start] = Note(start, end - start, n.pitch, n.velocity)
+    return [out[t] for t in sorted(out)]
+
+
 def fold_gaps(melody: list[Note], gap: float = LEGATO_GAP) -> list[Note]:
     """One voice, in order: a note followed by the next after at most ``gap`` is held until it."""
     out = list(melody)

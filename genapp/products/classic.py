@@ -25,7 +25,7 @@ from genapp.data.sequences import PAD_INDEX, one_hot, shift_right
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
 from genapp.data.split import split_by_hash
-from genapp.music.dataset import _base, build_vocab, piece_values, split_sequences, windows
+from genapp.music.dataset import _base, build_vocab, piece_values, split_sequences, tune_of, windows
 from genapp.music.grammar import REGISTER, Decoded, Value, chord_at, decode, parse_value, register_types
 from genapp.music.piece import ChordSpan, Piece
 from genapp.music.progression import Progression
@@ -82,7 +82,7 @@ def held_out_names(named: list[tuple[str, list[str]]], fraction: float) -> list[
     """The pieces ``split_sequences`` holds out, by file name (none when a single piece is split)."""
     if len(named) < 2:
         return []
-    return [_base(name) for name, _ in split_by_hash(named, fraction, key=lambda p: _base(p[0]))[1]]
+    return [_base(name) for name, _ in split_by_hash(named, fraction, key=lambda p: tune_of(p[0]))[1]]
 
 
 def graphs(args: dict, options):

@@ -28,7 +28,8 @@ from genapp.data.split import split_by_hash
 from genapp.data.vocab import Vocabulary
 from genapp.errors import GenappError, param
 from genapp.music import events as ev
-from genapp.music.dataset import _base
+from genapp.music import timing
+from genapp.music.dataset import _base, tune_of
 from genapp.music.grammar import REGISTER, Decoded
 from genapp.music.piece import ChordSpan, Piece
 from genapp.music.progression import Progression
@@ -64,20 +65,35 @@ def in_eighths(piece: Piece) -> Piece:
                    measure_length=2 * piece.measure_length)
 
 
+def written(piece: Piece) -> Piece:
+    """The piece as the model reads it, in time: a line transcribed as played (under ``WRITTEN_FIT`` of its onsets
+    on 16ths and eighth-note triplets, as the Weimar Jazz Database's 32nds and 24ths) is written out on them."""
+    if timing.written_fit(piece.melody) >= timing.WRITTEN_FIT:
+        return piece
+    return replace(piece, melody=timing.write_out(piece.melody))
+
+
 def _events(read: Piece) -> list[ev.Event]:
     return ev.encode(read.melody, read.measure_length * read.measures)
 
 
+def read_as_model(piece: Piece) -> Piece:
+    """What the model reads of a piece: double time when it runs in 16ths, then written out on the beat."""
+    return written(in_eighths(piece))
+
+
 def piece_events(piece: Piece) -> list[ev.Event]:
-    return _events(in_eighths(piece))
+    return _events(read_as_model(piece))
 
 
-def piece_arrays(piece: Piece) -> PieceArrays:
-    read = in_eighths(piece)
+def piece_arrays(piece: Piece, context: int = ev.CONTEXT) -> PieceArrays:
+    """The piece's events and what a model of ``context`` version sees before each (``music.events``)."""
+    read = read_as_model(piece)
     events = _events(read)
     y = ev.targets(events)
     durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[y[:, 0]] if len(events) else np.zeros((0, ev.MAX_UNITS), np.float32)
-    return PieceArrays(piece.name, events, ev.walk(events, ev.Context(read.chords, read.measure_length)), durations, y)
+    seen = ev.Context(read.chords, read.measure_length, read.measure_length * read.measures, context)
+    return PieceArrays(piece.name, events, ev.walk(events, seen), durations, y)
 
 
 class EventWindows(keras.utils.PyDataset):
@@ -117,6 +133,11 @@ class EventWindows(keras.utils.PyDataset):
         self.windows = self._starts(offset, stride)  # (n, 3): piece's first row, start in piece, piece length
         if self.shuffle:
             self.rng.shuffle(self.windows)
+            # the same number of windows every epoch (Keras fixes the steps of an epoch after the first, and warns
+            # "your input ran out of data" when a later epoch's offsets give fewer)
+            self.count = getattr(self, "count", len(self.windows))
+            extra = self.windows[self.rng.integers(0, len(self.windows), max(0, self.count - len(self.windows)))]
+            self.windows = np.concatenate([self.windows, extra])[: self.count]
 
     def __len__(self) -> int:
         return -(-len(self.windows) // self.batch_size)
@@ -170,7 +191,7 @@ def vocabulary(rows: Rows) -> Vocabulary:
 
 def model_args(vocab: Vocabulary, options) -> dict:
     return ImprovConfig(options.units, options.tx, options.dropout, ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES),
-                        members=options.members).to_json()
+                        members=options.members, context=ev.CONTEXT).to_json()
 
 
 Span = tuple[str, int, int]  # (piece name, first row, rows)
@@ -184,11 +205,15 @@ def split_pieces(spans: list[Span], fraction: float) -> tuple[list[Span], list[S
         name, first, length = spans[0]
         cut = length - max(1, round(length * fraction))
         return [(name, first, cut)], [(name, first + cut, length - cut)]
-    return split_by_hash(spans, fraction, key=lambda p: _base(p[0]))
+    return split_by_hash(spans, fraction, key=lambda p: tune_of(p[0]))
 
 
 def batches(rows: Rows, vocab: Vocabulary, options, args: dict, say) -> Batches:
     cfg = ImprovConfig.from_json(args)
+    if cfg.context != ev.CONTEXT:
+        raise GenappError(f"the model was made by an older genapp (it sees context {cfg.context}, this genapp trains "
+                          f"context {ev.CONTEXT}): it can still generate and be evaluated, but not be trained on; "
+                          f"train a new model instead of {param('resume')} or {param('init_from')}")
     train, held = split_pieces([s for s in rows.spans if s[2]], options.validation)
     if not train:
         raise GenappError(f"corpus too small: no notes to learn from in {len(rows.spans)} pieces")
@@ -231,8 +256,9 @@ class ImprovModel(JazzModel):
     @classmethod
     def read_config(cls, args: dict) -> ImprovConfig:
         cfg = ImprovConfig.from_json(args)
-        if (cfg.features, cfg.durations, cfg.pitches) != (ev.FEATURES, ev.MAX_UNITS, len(ev.PITCHES)):
-            raise ValueError(f"expected features {ev.FEATURES}, durations {ev.MAX_UNITS} and pitches "
+        features = ev.feature_count(cfg.context)
+        if (cfg.features, cfg.durations, cfg.pitches) != (features, ev.MAX_UNITS, len(ev.PITCHES)):
+            raise ValueError(f"expected features {features}, durations {ev.MAX_UNITS} and pitches "
                              f"{len(ev.PITCHES)}, got {cfg.features}, {cfg.durations} and {cfg.pitches}")
         return cfg
 
@@ -263,30 +289,27 @@ class ImprovModel(JazzModel):
         leave the solo register (``music.grammar.REGISTER``) is never chosen;
         the last event ends at the end.
         """
+        context = ev.Context(chords, progression.measure_length, float(length), self.config.context)
         length = round(length * ev.UNITS_PER_QUARTER)  # grid units
-        context = ev.Context(chords, progression.measure_length)
         states = self.stepper.initial_states(1)
         out: list[ev.Event] = []
-        previous, pitch, started, onset = None, ev.START_PITCH, False, 0
+        walk = ev.Walk()
         steps = np.array(ev.STEPS)
 
         def advance(e: ev.Event) -> None:
-            nonlocal previous, pitch, started, onset
-            e = ev.Event(min(e.units, length - onset), e.step)
+            e = ev.Event(min(e.units, length - walk.onset), e.step)
             out.append(e)
-            if e.step is not None:
-                pitch, started = pitch + e.step, True
-            previous, onset = e, onset + e.units
+            walk.advance(e)
 
         for e in primer:  # teacher-forced: the phrase sets the state and starts the solo
-            if onset >= length:
+            if walk.onset >= length:
                 break
-            _, _, states = self.stepper.step(context.features(previous, pitch, started, onset)[None], states)
+            _, _, states = self.stepper.step(walk.features(context)[None], states)
             advance(e)
-        while onset < length:
-            hx, p_duration, states = self.stepper.step(context.features(previous, pitch, started, onset)[None], states)
+        while walk.onset < length:
+            hx, p_duration, states = self.stepper.step(walk.features(context)[None], states)
             duration = sample_indices(p_duration, rng, rhythm_temperature, top_k)  # (1,)
-            outside = np.flatnonzero((pitch + steps < REGISTER[0]) | (pitch + steps > REGISTER[1])) + 1
+            outside = np.flatnonzero((walk.pitch + steps < REGISTER[0]) | (walk.pitch + steps > REGISTER[1])) + 1
             token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, outside)
             advance(ev.Event.from_tokens(int(duration[0]), int(token[0])))
         return out, Decoded(ev.decode(out), 0, length / ev.UNITS_PER_QUARTER)

@@ -217,7 +217,7 @@ def evaluate(model: JazzModel, sources: list[str], train_sources: list[str] | No
         keep, alphabet, symbol = set(model.vocab.symbols[1:]).__contains__, model.config.n_values - 1, "value"
     else:
         train = [[str(e) for e in improv.piece_events(p)] for p in train_pieces]
-        arrays = [improv.piece_arrays(p) for p in test_pieces]
+        arrays = [improv.piece_arrays(p, model.config.context) for p in test_pieces]
         test = [[str(e) for e in a.events] for a in arrays]
         (total, events), unknown = model.nats(arrays), 0
         keep, alphabet, symbol = None, ev.MAX_UNITS * len(ev.PITCHES), "event"

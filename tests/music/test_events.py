@@ -114,10 +114,51 @@ def test_walk_is_what_the_sampler_sees_step_by_step():
     ctx = Context(DM7, 4.0)
     events = encode([Note(0, 1, 62), Note(1, 0.5, 65), Note(1.5, 0.5, 64), Note(3, 1, 72)], 4.0)
     rows = ev.walk(events, ctx)
-    pitch, onset, prev, started = START_PITCH, 0, None, False
+    pitch, onset, prev, started, phrase = START_PITCH, 0, None, False, 0
     for i, e in enumerate(events):
-        np.testing.assert_array_equal(rows[i], ctx.features(prev, pitch, started, onset))
+        np.testing.assert_array_equal(rows[i], ctx.features(prev, pitch, started, onset, phrase))
         pitch += e.step or 0
         started |= e.step is not None
         onset += e.units
         prev = e
+        if e.step is None and e.units >= 12:  # the quarter rest before C5 ends a phrase
+            phrase = onset
+    assert phrase == 36
+
+
+def test_breath_counts_from_the_last_rest_of_a_beat_not_an_eighth():
+    ctx = Context(DM7, 4.0, length=16.0)
+    # D4 quarter, eighth rest, E4 eighth, quarter rest, F4 quarter
+    events = encode([Note(0, 1, 62), Note(1.5, 0.5, 64), Note(3, 1, 65)], 4.0)
+    rows = ev.walk(events, ctx)
+    since = [_block(r, "quarters since breath")[0] * ev.PHRASE_SCALE for r in rows]
+    onsets = np.cumsum([0] + [e.units for e in events[:-1]]) / 12
+    assert [str(e) for e in events] == ["12,-7", "6,R", "6,+2", "12,R", "12,+1"]
+    assert since == pytest.approx([0, 1, 1.5, 2, 0])  # the eighth rest does not end the phrase; the quarter rest does
+    assert onsets.tolist() == [0, 1, 1.5, 2, 3]
+
+
+def test_the_end_comes_nearer_and_a_long_solo_reads_it_as_far():
+    ctx = Context(DM7, 4.0, length=64.0)
+    far, near, last = (ctx.features(None, 60, True, q * 12) for q in (0, 56, 63))
+    assert _block(far, "quarters to end")[0] == 1.0  # 64 quarters away: capped
+    assert _block(near, "quarters to end")[0] == pytest.approx(8 / 16)
+    assert _block(last, "quarters to end")[0] == pytest.approx(1 / 16)
+
+
+def test_next_chord_tones_say_which_steps_reach_the_next_chord():
+    ctx = Context([ChordSpan(0, 4, parse_chord_symbol("Dm7")), ChordSpan(4, 4, parse_chord_symbol("G7"))], 4.0)
+    f = ctx.features(None, 65, True, 36)  # F4 on beat 4 of the Dm7 bar
+    reach = {s for s, flag in zip(ev.STEPS, _block(f, "next chord tone at step")) if flag}
+    assert reach == {s for s in ev.STEPS if (65 + s) % 12 in {7, 11, 2, 5}}  # G B D F
+    assert 0 in reach and -6 in reach and 1 not in reach  # F is G7's 7th, B its 3rd, F# nothing
+
+
+def test_context_one_is_the_older_bundles_narrower_view():
+    old = Context(DM7, 4.0, version=1)
+    assert old.features(None, 60, False, 0).shape == (ev.feature_count(1),)
+    assert ev.feature_count(1) == FEATURES - 27
+    np.testing.assert_array_equal(Context(DM7, 4.0).features(None, 60, False, 0)[: ev.feature_count(1)],
+                                  old.features(None, 60, False, 0))
+    with pytest.raises(ValueError, match="context version"):
+        ev.feature_count(3)

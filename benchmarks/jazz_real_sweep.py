@@ -31,10 +31,12 @@ EPOCHS = 12
 ROWS = {
     "0.3 default: 3 x 128, Tx 32, batch 16": {"members": 3, "units": 128, "tx": 32, "batch_size": 16},
     "256, Tx 64, batch 32": {"members": 1, "units": 256, "tx": 64, "batch_size": 32},
-    "384, Tx 64, batch 32": {"members": 1, "units": 384, "tx": 64, "batch_size": 32},
-    "384, Tx 64, batch 32, dropout 0.2": {"members": 1, "units": 384, "tx": 64, "batch_size": 32, "dropout": 0.2},
-    "384, Tx 128, batch 32": {"members": 1, "units": 384, "tx": 128, "batch_size": 32},
-    "512, Tx 64, batch 32": {"members": 1, "units": 512, "tx": 64, "batch_size": 32},
+    "320, Tx 64, batch 32": {"members": 1, "units": 320, "tx": 64, "batch_size": 32},
+    "320, Tx 128, batch 32": {"members": 1, "units": 320, "tx": 128, "batch_size": 32},
+    "320, Tx 64, batch 32, dropout 0.4": {"members": 1, "units": 320, "tx": 64, "batch_size": 32, "dropout": 0.4},
+    "320, Tx 64, batch 32, no label smoothing": {"members": 1, "units": 320, "tx": 64, "batch_size": 32,
+                                                 "label_smoothing": 0.0},
+    "2 x 192, Tx 64, batch 32": {"members": 2, "units": 192, "tx": 64, "batch_size": 32},
 }
 
 

@@ -275,6 +275,25 @@ def load_bundle(path: Path, kind: str, build: Callable[[dict], keras.Model] | No
         raise GenappError(f"model bundle {path}: its contents do not fit a {kind!r} model ({e})") from None
 
 
+def without_optimizer(path: Path, kind: str) -> Path:
+    """Rewrite a bundle without its optimizer's state, as genapp ships its models (a third of the size).
+
+    The weights, vocabulary and arguments are unchanged; ``--resume`` from it
+    starts a fresh optimizer (``saved_optimizer`` finds none), ``--init-from``
+    and sampling are as before.  training.json says the state was left out.
+    """
+    import keras
+
+    from genapp.nn import layers as _layers  # noqa: F401  (registers custom objects)
+
+    path = Path(path)
+    config = check_bundle(path, kind)
+    vocab = Vocabulary.from_json(_read_json(path / VOCAB_FILE, path))
+    training = {**_read_json(path / TRAINING_FILE, path), "optimizer_state": "left out (genapp.bundle.without_optimizer)"}
+    model = keras.saving.load_model(path / MODEL_FILE, compile=False, safe_mode=True)  # saved again: no optimizer
+    return save_bundle(path, kind=kind, model=model, vocab=vocab, config=config["model"], training=training)
+
+
 def saved_optimizer(path: Path) -> keras.optimizers.Optimizer | None:
     """The optimizer saved in a bundle's model.keras, with its state, or None if it holds none.
 

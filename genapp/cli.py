@@ -319,7 +319,7 @@ def cli():
       genapp dino-names
       genapp dino-names --count 5 --prefix tyr --seed 1
       genapp score --model dinos Tyrannosaurus Velociraptor
-      genapp corpus corpora/jazz
+      genapp corpus wjd
       genapp train-jazz --preset tiny
       genapp generate --out solo.mid --out solo.wav --out solo.png
       genapp render solo.mid solo.musicxml
@@ -533,7 +533,7 @@ def corpus_command(sources, melody_track, no_cache):
 
     \b
     Examples:
-      genapp corpus corpora/jazz
+      genapp corpus wjd
       genapp corpus my_midi_folder --melody-track sax
       genapp corpus music21:joplin/maple_leaf_rag
     """
@@ -546,7 +546,8 @@ def corpus_command(sources, melody_track, no_cache):
 @cli.command("stats", context_settings=CONTEXT, short_help="What a musician checks in solos, as numbers.")
 @click.argument("sources", nargs=-1, required=True, type=MusicSource())
 @click.option("--compare", multiple=True, type=MusicSource(),
-              help="Files, folders or music21:NAME to print beside SOURCES (repeat for several), e.g. corpora/jazz.")
+              help="Files, folders, music21:NAME or a shipped corpus (wjd, jazz) to print beside SOURCES (repeat for "
+                   "several).")
 @click.option("--melody-track", help="Take this track as the melody in SOURCES (a name, or part of one, or its number).")
 @library_errors
 def stats_command(sources, compare, melody_track):
@@ -559,7 +560,7 @@ def stats_command(sources, compare, melody_track):
 
     \b
     Examples:
-      genapp stats solo.mid --compare corpora/jazz
+      genapp stats solo.mid --compare wjd
       genapp stats take-1.mid take-2.mid take-3.mid
     """
     from genapp.music.corpus import load_corpus

@@ -151,3 +151,22 @@ def test_corpus_report(jazz_corpus, tmp_path):
     assert result.stdout.strip().splitlines()[-1].startswith("total: 3 pieces (")
     assert re.search(r"total: .* \d+ events; classic: \d+ values", result.stdout)
     assert re.search(r"4/4, 120 bpm, 4 measures, \d+ notes, \d+ events \(\d+ classic values\)", result.stdout)
+
+
+def test_without_bars_a_take_is_whole_choruses_of_at_least_sixteen_bars(tmp_path, jazz_bundle):
+    blues = "F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | D7 | Gm7 | C7 | F7 | C7"
+    result = run("generate", "--model", jazz_bundle, "--chords", blues, "--seed", 1, "--out", tmp_path / "b.mid")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {tmp_path / 'b.mid'}: 24 bars of 4/4")  # two choruses, not 16 bars
+    short = run("generate", "--model", jazz_bundle, "--chords", blues, "--bars", 16, "--seed", 1,
+                "--out", tmp_path / "s.mid")
+    assert short.stdout.startswith(f"wrote {tmp_path / 's.mid'}: 16 bars of 4/4")  # asked for: as asked
+
+
+def test_a_shipped_corpus_is_addressed_by_name(tmp_path):
+    result = run("corpus", "wjd", "jazz")
+    assert result.exit_code == 0, result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("total: 424 pieces") and " 0 skipped" in last  # 410 real solos + 14 composed pieces
+    line = error_line(run("corpus", "wjdx"))
+    assert line == "Error: source wjdx: no such file or folder"

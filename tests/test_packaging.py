@@ -27,7 +27,9 @@ def test_every_shipped_file_is_described_in_its_folder_readme():
             if entry.is_dir() or entry.name == "README.md" or any(part.startswith(".") for part in rel.parts):
                 continue
             top = rel.parts[0]
-            described = f"`{rel.as_posix()}`" in readme or (entry.parent != REPO / folder and folder == "models"
+            # a bundle is described as a folder; so is a corpus folder with a README of its own giving the source
+            own = (REPO / folder / top / "README.md").is_file() and folder == "corpora"
+            described = f"`{rel.as_posix()}`" in readme or (entry.parent != REPO / folder and (folder == "models" or own)
                                                               and f"`{top}/`" in readme)
             assert described, f"{folder}/README.md does not describe {rel.as_posix()}"
 

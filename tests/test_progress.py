@@ -150,3 +150,34 @@ def test_ctrl_c_while_reading_a_corpus_stops_cleanly(tmp_path):
     assert "Traceback" not in result.stderr and "CANCELLED" not in result.stderr, result.stderr
     assert result.stderr.startswith("interrupted while reading the corpus (")
     assert result.stderr.rstrip().endswith("files read; they are cached, so the next run starts from them)")
+
+
+def test_a_bundle_without_its_optimizer_is_smaller_samples_alike_and_resumes_afresh(tmp_path, tiny_corpus):
+    out = tmp_path / "m"
+    first = train_names(tiny_corpus, out, {"units": 8, "epochs": 2, "batch_size": 4, "patience": 50})
+    size = (out / "model.keras").stat().st_size
+    x = np.array([[0, 2, 3, 4]])
+    before = np.asarray(first.bundle.model(x))
+    bundles.without_optimizer(out, "names")
+    assert (out / "model.keras").stat().st_size < size * 0.6  # Adam keeps two slots per weight
+    assert bundles.saved_optimizer(out) is None
+    from genapp.products.names import NamesModel
+
+    stripped = NamesModel.load(out).bundle
+    np.testing.assert_array_equal(np.asarray(stripped.model(x)), before)
+    assert stripped.training["optimizer_state"].startswith("left out")
+    said = []
+    again = train_names(tiny_corpus, out, {"epochs": 3, "batch_size": 4, "patience": 50}, "default", said.append,
+                        resume=True)
+    assert [line[:9] for line in said if line.startswith("epoch")] == ["epoch   3"]
+    assert int(np.asarray(bundles.saved_optimizer(out).iterations)) in (0, 4)  # a fresh optimizer: one epoch, or none kept
+
+
+def test_the_shipped_models_fit_their_size_budget_without_optimizer_state():
+    from genapp import paths
+
+    shipped = [p for p in sorted(paths.models_dir().iterdir()) if p.is_dir()]
+    total = sum(f.stat().st_size for p in shipped for f in p.iterdir())
+    assert total < 15e6, f"models/ holds {total / 1e6:.1f} MB; the budget is 15 MB"
+    for p in shipped:
+        assert bundles.saved_optimizer(p) is None, f"{p.name} still carries its optimizer's state"

@@ -18,7 +18,7 @@ from genapp.atomic import atomic_path
 from genapp.data.digest import sha256_file, sha256_json
 from genapp.music.piece import Piece
 
-PIPELINE_VERSION = 6  # bump whenever reading or melody/harmony detection changes
+PIPELINE_VERSION = 7  # bump whenever reading or melody/harmony detection changes
 
 
 def cache_dir() -> Path:

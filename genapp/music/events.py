@@ -30,6 +30,8 @@ Before predicting event i the model sees (``Context.features``, shape (FEATURES,
                         2: how long the phrase has run
     end                 quarter notes until the end of the solo / 16, at most 1: where a solo ends its
                         line and holds its last note
+    tempo               log2(quarter notes per minute / 120), within -2..2: a ballad is played denser
+                        than a burner
 
 so the model knows the beat and the harmony without any symbol of a fixed
 vocabulary: nothing a melody plays is out of vocabulary.  ``encode`` and
@@ -72,7 +74,8 @@ BLOCKS = (
     ("register", 1), ("started", 1),
 )
 CONTEXT_1 = BLOCKS
-BLOCKS = CONTEXT_1 + (("next chord tone at step", len(STEPS)), ("quarters since breath", 1), ("quarters to end", 1))
+BLOCKS = CONTEXT_1 + (("next chord tone at step", len(STEPS)), ("quarters since breath", 1), ("quarters to end", 1),
+                      ("tempo", 1))
 CONTEXTS = {1: CONTEXT_1, 2: BLOCKS}  # context version -> its blocks (a bundle's ImprovConfig.context says which)
 CONTEXT = 2  # what a new model sees
 FEATURES = sum(w for _, w in BLOCKS)
@@ -174,13 +177,15 @@ class Context:
     """The chords and meter a melody is played over: what the model sees before each event (``features``)."""
 
     def __init__(self, chords: list[ChordSpan], measure_length: float, length: float | None = None,
-                 version: int = CONTEXT):
-        """``length``: the solo's length in quarter notes (None: the last chord's end); ``version``: which features."""
+                 version: int = CONTEXT, tempo: float = 120.0):
+        """``length``: the solo's length in quarter notes (None: the last chord's end); ``version``: which features;
+        ``tempo``: quarter notes per minute."""
         if not chords:
             raise ValueError("expected at least one chord span")
         self.width, self.version = feature_count(version), version
         self.end = round((length if length is not None else chords[-1].end) * UNITS_PER_QUARTER)  # grid units
         self.chords = chords
+        self.tempo = float(np.clip(np.log2(max(tempo, 1.0) / 120.0), -2.0, 2.0))
         self.starts = [round(c.start * UNITS_PER_QUARTER) for c in chords]  # grid units
         self.bar = max(1, round(measure_length * UNITS_PER_QUARTER))
         # the next *different* chord after each span: its index, or None at the end
@@ -226,6 +231,7 @@ class Context:
             f[_OFFSET["next chord tone at step"] : _OFFSET["next chord tone at step"] + len(STEPS)] = next_tones[landing]
             f[_OFFSET["quarters since breath"]] = min((onset - phrase) / UNITS_PER_QUARTER / PHRASE_SCALE, 2.0)
             f[_OFFSET["quarters to end"]] = min(max(self.end - onset, 0) / UNITS_PER_QUARTER / END_SCALE, 1.0)
+            f[_OFFSET["tempo"]] = self.tempo
         return f
 
 

@@ -126,3 +126,11 @@ def _alter(quality: str, tensions: set[int], word: str) -> tuple[str, set[int]]:
             return "m7b5", tensions
         return quality, tensions | {6}
     return quality, tensions | set(_TENSIONS[word])
+
+
+def parse_chord_symbol(text: str) -> Chord:
+    """'Dm7' -> Chord(D, m7), as ``parse_symbol`` reads it; N.C. is refused here: it is no chord."""
+    chord = parse_symbol(text)
+    if chord is None:
+        raise GenappError(f"chord symbol {text!r}: N.C. (no chord) is not a chord here")
+    return chord

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genapp.errors import GenappError
 
 NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 
@@ -167,13 +166,3 @@ def best_chord(weights: np.ndarray, bass: np.ndarray | None = None) -> tuple[Cho
             if s > best_score + 1e-9:
                 best, best_score = Chord(root, quality), s
     return best, float(best_score / total)
-
-
-def parse_chord_symbol(text: str) -> Chord:
-    """'Dm7' -> Chord(D, m7); see ``genapp.music.symbols`` (N.C. is refused here: it is no chord)."""
-    from genapp.music.symbols import parse_symbol
-
-    chord = parse_symbol(text)
-    if chord is None:
-        raise GenappError(f"chord symbol {text!r}: N.C. (no chord) is not a chord here")
-    return chord

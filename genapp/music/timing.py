@@ -64,10 +64,13 @@ def choose_grid(onsets: np.ndarray) -> Grid:
 
 
 def quantise(notes: list[Note], step: float) -> list[Note]:
-    """Notes with onsets and ends on the grid; a note is at least one step long."""
+    """Notes with onsets and ends on the grid; a note is at least one step long, and never starts where it ended
+    (a short last note played late would otherwise start a bar the file does not have)."""
     out = []
     for n in notes:
         start = round(n.start / step) * step
+        if start >= n.end - 1e-9:
+            start = np.floor(n.start / step) * step
         end = max(start + step, round(n.end / step) * step)
         out.append(Note(start, end - start, n.pitch, n.velocity))
     return out
@@ -77,14 +80,15 @@ def quantise(notes: list[Note], step: float) -> list[Note]:
 WRITTEN = np.array([0, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1])  # quarter notes from the beat
 EIGHTHS = (0.0, 0.5, 1.0)  # where a point halfway between two written ones goes (a 32nd: to the eighth grid)
 WRITTEN_FIT = 0.9  # a melody with fewer onsets than this on WRITTEN is read as played, and written out
+WRITTEN_TOLERANCE = 1 / 96  # quarter notes: an onset this close to a WRITTEN point is on it (a 32nd is 1/8 away)
 
 
 def written_fit(melody: list[Note]) -> float:
-    """Share of the onsets within TOLERANCE of WRITTEN (straight 16ths or eighth-note triplets)."""
+    """Share of the onsets within WRITTEN_TOLERANCE of WRITTEN (straight 16ths or eighth-note triplets)."""
     if not melody:
         return 1.0
     within = np.array([n.start % 1.0 for n in melody])[:, None]  # (n, 1) place in the beat
-    return float((np.abs(within - WRITTEN[None, :]).min(axis=1) <= TOLERANCE + 1e-9).mean())
+    return float((np.abs(within - WRITTEN[None, :]).min(axis=1) <= WRITTEN_TOLERANCE + 1e-9).mean())
 
 
 def _to_written(t: float) -> float:

@@ -111,7 +111,7 @@ def _arrays(w: np.ndarray, cfg: JazzConfig, graph: str):
     return inputs, [y[:, t, :] for t in range(cfg.tx)]
 
 
-class ClassicModel(JazzModel):
+class ClassicModel(JazzModel, representation="classic"):
     """A loaded classic jazz bundle: the shared layers and a one-step graph over them."""
 
     SYMBOLS = "values"

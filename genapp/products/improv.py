@@ -62,7 +62,7 @@ def in_eighths(piece: Piece) -> Piece:
         return piece
     return replace(piece, melody=[replace(n, start=2 * n.start, duration=2 * n.duration) for n in piece.melody],
                    chords=[replace(c, start=2 * c.start, duration=2 * c.duration) for c in piece.chords],
-                   measure_length=2 * piece.measure_length)
+                   measure_length=2 * piece.measure_length, tempo=2 * piece.tempo)
 
 
 def written(piece: Piece) -> Piece:
@@ -92,7 +92,7 @@ def piece_arrays(piece: Piece, context: int = ev.CONTEXT) -> PieceArrays:
     events = _events(read)
     y = ev.targets(events)
     durations = np.eye(ev.MAX_UNITS, dtype=np.float32)[y[:, 0]] if len(events) else np.zeros((0, ev.MAX_UNITS), np.float32)
-    seen = ev.Context(read.chords, read.measure_length, read.measure_length * read.measures, context)
+    seen = ev.Context(read.chords, read.measure_length, read.measure_length * read.measures, context, read.tempo)
     return PieceArrays(piece.name, events, ev.walk(events, seen), durations, y)
 
 
@@ -247,7 +247,7 @@ def measure(args: dict, options):
                                   name="measure")
 
 
-class ImprovModel(JazzModel):
+class ImprovModel(JazzModel, representation="improv"):
     """A loaded chord-aware jazz bundle."""
 
     SYMBOLS = "events"
@@ -289,7 +289,7 @@ class ImprovModel(JazzModel):
         leave the solo register (``music.grammar.REGISTER``) is never chosen;
         the last event ends at the end.
         """
-        context = ev.Context(chords, progression.measure_length, float(length), self.config.context)
+        context = ev.Context(chords, progression.measure_length, float(length), self.config.context, progression.tempo)
         length = round(length * ev.UNITS_PER_QUARTER)  # grid units
         states = self.stepper.initial_states(1)
         out: list[ev.Event] = []

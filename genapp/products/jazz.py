@@ -70,7 +70,7 @@ class JazzRecipe(Recipe):
         facts = {
             "sources": [_describe(s) for s in self.sources],
             "representation": options.representation,
-            "validation_split": "by piece: the pieces whose names have the smallest CRC-32",
+            "validation_split": "by tune: the tunes whose names have the smallest CRC-32 (music.dataset.tune_of)",
         }
         return self._own(options).training_data(pieces, options, facts)
 

@@ -35,22 +35,32 @@ class Solo:
 
 
 class JazzModel(LoadedModel):
-    """A loaded jazz bundle; ``load`` returns the subclass of its representation."""
+    """A loaded jazz bundle; ``load`` returns the subclass of its representation.
+
+    Each representation's model class names itself when it subclasses this one
+    (``class ImprovModel(JazzModel, representation="improv")``) and is found
+    here by that name, so this module imports none of them
+    (``products.jazz`` imports them all).
+    """
 
     KIND = "jazz"
+    REPRESENTATIONS: dict[str, type[JazzModel]] = {}
+
+    def __init_subclass__(cls, representation: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if representation is not None:
+            JazzModel.REPRESENTATIONS[representation] = cls
 
     @classmethod
     def load(cls, path):
         if cls is JazzModel:
             from genapp.bundle import read_bundle_config
-            from genapp.products.classic import ClassicModel
-            from genapp.products.improv import ImprovModel
 
             representation = read_bundle_config(path)["model"].get("representation", "classic")
-            chosen = {"improv": ImprovModel, "classic": ClassicModel}.get(representation)
+            chosen = JazzModel.REPRESENTATIONS.get(representation)
             if chosen is None:
                 raise GenappError(f"model bundle {path}: representation {representation!r}; this genapp knows "
-                                  "improv and classic")
+                                  f"{' and '.join(sorted(JazzModel.REPRESENTATIONS))}")
             return chosen.load(path)
         return super().load(path)
 

@@ -19,7 +19,8 @@ from genapp.music.grammar import (
     parse_value,
 )
 from genapp.music.piece import ChordSpan, Note
-from genapp.music.theory import QUALITIES, Chord, note_type, parse_chord_symbol
+from genapp.music.theory import QUALITIES, Chord, note_type
+from genapp.music.symbols import parse_chord_symbol
 
 DM7 = [ChordSpan(0, 4, parse_chord_symbol("Dm7"))]
 

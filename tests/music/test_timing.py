@@ -1,6 +1,7 @@
 """Played MIDI onto the grid a musician would write: straight or triplet, legato joined, free time flagged."""
 
 import numpy as np
+import pytest
 
 from genapp.music.piece import Note
 from genapp.music.timing import choose_grid, fold_gaps, quantise
@@ -49,3 +50,28 @@ def test_a_played_midi_file_is_read_on_its_grid(tmp_path):
     assert [n.start for n in piece.melody] == [i * 0.5 for i in range(32)]
     assert all(n.duration == 0.5 for n in piece.melody[:-1])  # the 0.1 gaps were legato
     assert any(note.startswith("timing: put on straight 16ths") for note in piece.notes)
+
+
+def test_a_played_line_is_written_out_on_sixteenths_and_triplets():
+    from genapp.music.timing import write_out, written_fit
+
+    # a 32nd late on the beat, a swung "and" at 5/8 of the beat, a 16th at 3/4, a note at 7/24 (as near 1/4 as 1/3)
+    played = [Note(1 / 8, 0.25, 60), Note(5 / 8, 1 / 8, 62), Note(3 / 4, 1 / 4, 64), Note(1 + 7 / 24, 0.5, 65)]
+    assert written_fit(played) == pytest.approx(0.25)  # only the 16th is written where it is played
+    out = write_out(played)
+    assert [(n.start, n.pitch) for n in out] == [(0.0, 60), (pytest.approx(2 / 3), 62), (0.75, 64),
+                                                  (1.25, 65)]
+    assert written_fit(out) == 1.0 and all(n.duration > 0 for n in out)
+
+
+def test_two_notes_written_onto_one_onset_keep_the_higher():
+    from genapp.music.timing import write_out
+
+    out = write_out([Note(0.0, 0.1, 60), Note(0.05, 0.2, 67)])
+    assert [(n.start, n.pitch) for n in out] == [(0.0, 67)] and out[0].duration == 0.25
+
+
+def test_a_short_last_note_played_late_stays_in_its_bar():
+    # a 16th played late at the very end of bar 4 (15.896 to 16.0): rounding its onset would start it at 16.0
+    [note] = quantise([Note(15.896, 0.104, 74)], 1 / 3)
+    assert note.start == pytest.approx(15 + 2 / 3) and note.end == pytest.approx(16.0)

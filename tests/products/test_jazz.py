@@ -139,7 +139,7 @@ def test_improv_scores_match_its_training_loss(improv, jazz_corpus):
 
 def test_a_melody_in_sixteenths_is_read_in_double_time():
     from genapp.music.piece import ChordSpan, Note, Piece
-    from genapp.music.theory import parse_chord_symbol
+    from genapp.music.symbols import parse_chord_symbol
     from genapp.products.improv import in_eighths, piece_events
 
     def piece(step: float) -> Piece:
@@ -289,3 +289,57 @@ def test_evaluate_command(jazz_bundle, jazz_corpus, tmp_path):
     assert "the model trained on" in result.stderr
     line = one_line_error(run("evaluate", "--model", tmp_path / "none", jazz_corpus))
     assert line.startswith(f"Error: --model {tmp_path / 'none'}: no such model folder")
+
+
+def test_the_model_hears_the_tempo_in_the_time_it_reads():
+    from genapp.music.piece import ChordSpan, Note, Piece
+    from genapp.music.symbols import parse_chord_symbol
+    from genapp.products.improv import piece_arrays
+
+    def arrays(tempo: float, step: float):
+        melody = [Note(i * step, step, 60 + i % 5) for i in range(16)]
+        piece = Piece("p", melody, [ChordSpan(0, 4, parse_chord_symbol("C"))], 4.0, "4/4", tempo, 1, "", "", "given")
+        return piece_arrays(piece).features
+
+    tempo = ev.BLOCKS.index(("tempo", 1))
+    column = sum(w for _, w in ev.BLOCKS[:tempo])
+    assert arrays(240, 0.5)[0, column] == pytest.approx(1.0)  # log2(240 / 120)
+    assert arrays(60, 0.5)[0, column] == pytest.approx(-1.0)
+    assert arrays(60, 0.25)[0, column] == pytest.approx(0.0)  # 16ths at 60 are read as eighths at 120
+
+
+def test_training_windows_are_as_many_every_epoch(tmp_path):
+    from genapp.data.rows import RowWriter
+    from genapp.products.improv import COLUMNS, EventWindows
+
+    writer = RowWriter(tmp_path, COLUMNS)
+    rng = np.random.default_rng(0)
+    for k, length in enumerate((37, 50, 81)):
+        writer.append(f"p{k}", features=rng.random((length, ev.FEATURES), np.float32),
+                      targets=np.zeros((length, 2), np.int32))
+    rows = writer.close()
+    stream = EventWindows(rows, list(rows.spans), tx=16, batch_size=4, shuffle=True, seed=3)
+    counts = set()
+    for _ in range(12):  # each epoch starts its windows at another random offset (Keras warned when fewer came)
+        counts.add(len(stream.windows))
+        stream.on_epoch_end()
+    assert counts == {stream.count} and len(stream) == -(-stream.count // 4)
+
+
+def test_a_model_of_the_older_context_generates_but_is_not_trained_on(tmp_path, jazz_corpus):
+    from genapp.config import ImprovConfig
+    from genapp.errors import GenappError
+    from genapp.nn.improv import build_model
+    from genapp.bundle import save_bundle
+    from genapp.products.improv import VOCAB, ImprovModel
+    from genapp.music.progression import progression_from_text
+
+    cfg = ImprovConfig(8, 6, 0.1, ev.feature_count(1), ev.MAX_UNITS, len(ev.PITCHES))  # context 1, as 0.3 saved
+    assert cfg.context == 1
+    save_bundle(tmp_path / "old", kind="jazz", model=build_model(cfg), vocab=VOCAB, config=cfg.to_json(),
+                training={"epochs_run": 1, "sources": [str(jazz_corpus)]})
+    old = ImprovModel.load(tmp_path / "old")
+    solo = old.solo(progression_from_text("Dm7 G7 Cmaj7 Cmaj7"), 4, seed=1)
+    assert sum(e.units for e in solo.values) == 4 * 48
+    with pytest.raises(GenappError, match="older genapp .* context 1"):
+        train_jazz([str(jazz_corpus)], tmp_path / "old", {"epochs": 1}, resume=True)

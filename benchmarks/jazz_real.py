@@ -88,7 +88,8 @@ def quality(model: JazzModel, previous: str | None) -> tuple[str, float]:
     return text + f"\n\nKneser-Ney by order (nats/event): {grams}.", ratio
 
 
-def takes(model: JazzModel) -> tuple[str, str, int]:
+def takes(model: JazzModel, temperature: float = JazzSampling.temperature,
+          rhythm_temperature: float = JazzSampling.rhythm_temperature) -> tuple[str, str, int]:
     """20 takes over held-out tunes' changes, each measured against the held-out real solos."""
     from genapp.music import measures
     from genapp.music.arrangement import Arrangement
@@ -108,8 +109,7 @@ def takes(model: JazzModel) -> tuple[str, str, int]:
         piece = real[i % len(real)]
         prog = progression_from_piece(piece)
         bars = piece.measures
-        solo = model.solo(prog, bars, JazzSampling.temperature, seed=i,
-                          rhythm_temperature=JazzSampling.rhythm_temperature)
+        solo = model.solo(prog, bars, temperature, seed=i, rhythm_temperature=rhythm_temperature)
         band = Arrangement.from_solo(solo.decoded.notes, solo.chords, prog.tempo, prog.time_signature,
                                      prog.measure_length, bars, seed=i)
         take = Piece(f"take {i}", solo.decoded.notes, solo.chords, prog.measure_length, prog.time_signature,
@@ -153,10 +153,13 @@ def main() -> None:
     parser.add_argument("--previous", help="an earlier jazz bundle to score on the same held-out solos")
     parser.add_argument("--model", default=str(paths.models_dir() / "jazz"), help="the bundle to measure")
     parser.add_argument("--takes-only", action="store_true", help="print the takes' tables only (no RESULTS.md)")
+    parser.add_argument("--temperature", type=float, default=JazzSampling.temperature, help="with --takes-only")
+    parser.add_argument("--rhythm-temperature", type=float, default=JazzSampling.rhythm_temperature,
+                        help="with --takes-only")
     args = parser.parse_args()
     model = JazzModel.load(args.model)
     if args.takes_only:
-        per_take, mg, passed = takes(model)
+        per_take, mg, passed = takes(model, args.temperature, args.rhythm_temperature)
         print(per_take, mg, f"{passed} of {TAKES} takes meet every target", sep="\n\n")
         return
     read = reading()

@@ -631,7 +631,7 @@ def train_jazz_command(sources, out_dir, preset, force, resume, init_from, melod
       genapp train-jazz --corpus solos/ --melody-track sax --resume --out my_jazz
       genapp train-jazz --corpus my_few_solos/ --init-from jazz --out mine
       genapp train-jazz --representation classic --out course    # the course's grammar and model
-      genapp train-jazz --members 1 --units 64 --out small     # one smaller model instead of the ensemble
+      genapp train-jazz --corpus my_few_solos/ --units 64 --tx 32 --out small   # a smaller model for a few files
       genapp train-jazz --lr-drop 1 --out steady               # never drop the learning rate
       genapp train-jazz --corpus big/ --out big --devices all --coordinator 10.0.0.1:1234 --num-processes 2 --process-id 0
     """

@@ -8,4 +8,4 @@ from genapp import _backend
 
 _backend.configure()
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -72,15 +72,15 @@ def jazz_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def jazz_bundle(jazz_corpus, tmp_path_factory) -> Path:
-    """A jazz bundle (the default improv representation: 3 members) trained for 2 epochs (n_a 8, Tx 8), shared by
-    read-only tests."""
+    """A jazz bundle (the default improv representation, as an ensemble of 3 members so that every test also covers
+    the mixture) trained for 2 epochs (n_a 8, Tx 8), shared by read-only tests."""
     import os
 
     from genapp.products.jazz import train_jazz
 
     os.environ.setdefault("GENAPP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     out = tmp_path_factory.mktemp("models") / "jazz"
-    train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8, "epochs": 2, "batch_size": 8})
+    train_jazz([str(jazz_corpus)], out, {"units": 8, "tx": 8, "epochs": 2, "batch_size": 8, "members": 3})
     return out
 
 

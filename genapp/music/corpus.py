@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from genapp.errors import GenappError, Interrupted
@@ -125,7 +125,16 @@ def _worker_start() -> None:
 def _lookup(source: str, melody_track: str | None) -> tuple[str | None, list[Piece] | None]:
     """(cache key or None if the source cannot be hashed, cached pieces or None)."""
     k = _key(source, melody_track)
-    return k, (cache.load(k) if k else None)
+    found = cache.load(k) if k else None
+    return k, (_named(found, source) if found else found)
+
+
+def _named(pieces: list[Piece], source: str) -> list[Piece]:
+    """Cached pieces under the name of the source read now: two files with the same bytes share one cache entry,
+    which names the file read first (a collection's pieces keep their #N)."""
+    if len(pieces) == 1:
+        return [replace(pieces[0], name=source)]
+    return [replace(p, name=f"{source}#{p.name.rsplit('#', 1)[1]}") if "#" in p.name else p for p in pieces]
 
 
 def read_with_backing(source: str, melody_track: str | None = None) -> list[Piece]:
@@ -187,6 +196,7 @@ def read_pieces(
         for source in files:
             pieces = cache.load(keys[source]) if source in keys and source not in parse else None
             if pieces is not None:
+                pieces = _named(pieces, source)
                 report.from_cache += 1
             else:
                 if source in parse:

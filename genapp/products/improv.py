@@ -37,6 +37,7 @@ from genapp.products.solos import JazzModel
 from genapp.sampling import sample_indices
 from genapp.training import Batches, TrainingData
 
+ENDING = 2 * ev.UNITS_PER_QUARTER  # grid units: a solo's closing note reaches into its last two beats
 VOCAB = Vocabulary(tuple(f"duration {d}" for d in ev.DURATIONS) + tuple(f"pitch {p}" for p in ev.PITCHES), ())
 
 
@@ -286,8 +287,10 @@ class ImprovModel(JazzModel, representation="improv"):
         then a pitch step given it (at ``temperature``).
 
         Each event is fed back as the next step's input.  A step that would
-        leave the solo register (``music.grammar.REGISTER``) is never chosen;
-        the last event ends at the end.
+        leave the solo register (``music.grammar.REGISTER``) is never chosen.
+        The solo ends as a player ends it: the event that reaches its last
+        ``ENDING`` grid units (two beats) is a note on a tone of the chord under
+        it (the model's choice among them), held to the end (a bar at most).
         """
         context = ev.Context(chords, progression.measure_length, float(length), self.config.context, progression.tempo)
         length = round(length * ev.UNITS_PER_QUARTER)  # grid units
@@ -306,12 +309,27 @@ class ImprovModel(JazzModel, representation="improv"):
                 break
             _, _, states = self.stepper.step(walk.features(context)[None], states)
             advance(e)
+        stop = length - ENDING if length > 2 * ENDING else length  # the last note starts before this
         while walk.onset < length:
             hx, p_duration, states = self.stepper.step(walk.features(context)[None], states)
             duration = sample_indices(p_duration, rng, rhythm_temperature, top_k)  # (1,)
-            outside = np.flatnonzero((walk.pitch + steps < REGISTER[0]) | (walk.pitch + steps > REGISTER[1])) + 1
-            token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, outside)
-            advance(ev.Event.from_tokens(int(duration[0]), int(token[0])))
+            landing = walk.pitch + steps  # (25,) the pitch after each step
+            outside = (landing < REGISTER[0]) | (landing > REGISTER[1])  # (25,)
+            last = walk.onset + int(duration[0]) + 1 >= stop
+            if last:  # the closing note: a chord tone, no rest
+                tones = context.chords[context.chord_index(walk.onset)].chord.pitch_classes
+                closing = outside | ~np.isin(landing % 12, sorted(tones))
+                outside = closing if not closing.all() else outside
+            banned = np.flatnonzero(outside) + 1
+            banned = np.concatenate([[0], banned]) if last else banned
+            token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, banned)
+            event = ev.Event.from_tokens(int(duration[0]), int(token[0]))
+            if last:  # held to the end (a bar at most), then silence
+                advance(ev.Event(min(ev.MAX_UNITS, length - walk.onset), event.step))
+                if walk.onset < length:
+                    advance(ev.Event(length - walk.onset, None))
+                break
+            advance(event)
         return out, Decoded(ev.decode(out), 0, length / ev.UNITS_PER_QUARTER)
 
     def nats(self, pieces: list[PieceArrays]) -> tuple[float, int]:

@@ -173,3 +173,19 @@ def test_a_cache_write_does_not_scan_the_cache_and_a_read_cleans_dead_writers_le
     band(tmp_path / "a.mid")
     load_corpus([str(tmp_path / "a.mid")])
     assert len(scans) == 1 and not dead.exists() and live.exists()  # one scan per read
+
+
+def test_two_files_with_the_same_bytes_are_each_named_as_read(tmp_path):
+    import shutil
+
+    from genapp.music.corpus import load_corpus
+
+    first = tmp_path / "a" / "tune.abc"
+    first.parent.mkdir()
+    first.write_text('X:1\nT:t\nM:4/4\nL:1/4\nK:C\n"C"CDEF|"G7"GABc|\n', encoding="utf-8")
+    assert [p.name for p in load_corpus([str(first)]).pieces] == [str(first)]
+    second = tmp_path / "b" / "other.abc"
+    second.parent.mkdir()
+    shutil.copy(first, second)
+    again = load_corpus([str(second)])
+    assert again.from_cache == 1 and [p.name for p in again.pieces] == [str(second)]

@@ -4,12 +4,8 @@ import numpy as np
 import pytest
 
 from genapp.errors import GenappError
-from genapp.music.theory import (
-    Chord,
-    best_chord,
-    note_type,
-    parse_chord_symbol,
-)
+from genapp.music.symbols import parse_chord_symbol
+from genapp.music.theory import Chord, best_chord, note_type
 
 
 @pytest.mark.parametrize(

@@ -343,3 +343,19 @@ def test_a_model_of_the_older_context_generates_but_is_not_trained_on(tmp_path, 
     assert sum(e.units for e in solo.values) == 4 * 48
     with pytest.raises(GenappError, match="older genapp .* context 1"):
         train_jazz([str(jazz_corpus)], tmp_path / "old", {"epochs": 1}, resume=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_improv_solo_ends_on_a_chord_tone_held_to_the_end(improv, seed):
+    from genapp.products.improv import ENDING
+
+    prog = progression_from_text("Dm7 G7 Cmaj7 A7")
+    solo = improv.solo(prog, 4, temperature=1.5, seed=seed, rhythm_temperature=1.5)  # hot: endings by chance are rare
+    notes = solo.decoded.notes
+    last = notes[-1]
+    end = 4 * 4.0
+    chord = next(c.chord for c in reversed(solo.chords) if c.start <= last.start + 1e-9)
+    assert last.pitch % 12 in chord.pitch_classes
+    assert last.start < end - ENDING / 12 + 1e-9  # it began before the last two beats ...
+    assert last.end == pytest.approx(min(end, last.start + 4.0))  # ... and is held to the end (a bar at most)
+    assert sum(e.units for e in solo.values) == 4 * 48

@@ -38,6 +38,16 @@ from genapp.sampling import sample_indices
 from genapp.training import Batches, TrainingData
 
 ENDING = 2 * ev.UNITS_PER_QUARTER  # grid units: a solo's closing note reaches into its last two beats
+HELD = ev.UNITS_PER_QUARTER  # grid units: a note this long is heard against the chord, and may not be an avoid note
+
+
+def held_tones(chord) -> frozenset[int]:
+    """The pitch classes a note held against ``chord`` may take: its chord tones, the tensions its symbol names
+    (the b9 of G7b9), and its scale's other tones less an avoid note (a semitone above a chord tone: F over C
+    major, C over G7); never a tone outside its scale (Bb over Am7)."""
+    tones = chord.pitch_classes
+    named = frozenset((chord.root + t) % 12 for t in chord.tensions)
+    return tones | named | frozenset(pc for pc in chord.scale if (pc - 1) % 12 not in tones)
 VOCAB = Vocabulary(tuple(f"duration {d}" for d in ev.DURATIONS) + tuple(f"pitch {p}" for p in ev.PITCHES), ())
 
 
@@ -288,9 +298,11 @@ class ImprovModel(JazzModel, representation="improv"):
 
         Each event is fed back as the next step's input.  A step that would
         leave the solo register (``music.grammar.REGISTER``) is never chosen.
-        The solo ends as a player ends it: the event that reaches its last
-        ``ENDING`` grid units (two beats) is a note on a tone of the chord under
-        it (the model's choice among them), held to the end (a bar at most).
+        A note of a beat or more (``HELD``) is one of the chord's ``held_tones``
+        (no avoid note against the comping).  The solo ends as a player ends
+        it: the event that reaches its last ``ENDING`` grid units (two beats)
+        is a note on a tone of the chord under it (the model's choice among
+        them), held to the end (a bar at most).
         """
         context = ev.Context(chords, progression.measure_length, float(length), self.config.context, progression.tempo)
         length = round(length * ev.UNITS_PER_QUARTER)  # grid units
@@ -316,10 +328,10 @@ class ImprovModel(JazzModel, representation="improv"):
             landing = walk.pitch + steps  # (25,) the pitch after each step
             outside = (landing < REGISTER[0]) | (landing > REGISTER[1])  # (25,)
             last = walk.onset + int(duration[0]) + 1 >= stop
-            if last:  # the closing note: a chord tone, no rest
-                tones = context.chords[context.chord_index(walk.onset)].chord.pitch_classes
-                closing = outside | ~np.isin(landing % 12, sorted(tones))
-                outside = closing if not closing.all() else outside
+            chord = context.chords[context.chord_index(walk.onset)].chord
+            if last or int(duration[0]) + 1 >= HELD:  # the closing note: a chord tone; a held one: no avoid note
+                kept = outside | ~np.isin(landing % 12, sorted(chord.pitch_classes if last else held_tones(chord)))
+                outside = kept if not kept.all() else outside
             banned = np.flatnonzero(outside) + 1
             banned = np.concatenate([[0], banned]) if last else banned
             token = sample_indices(self.stepper.pitch_probs(hx, duration), rng, temperature, top_k, banned)

@@ -359,3 +359,31 @@ def test_an_improv_solo_ends_on_a_chord_tone_held_to_the_end(improv, seed):
     assert last.start < end - ENDING / 12 + 1e-9  # it began before the last two beats ...
     assert last.end == pytest.approx(min(end, last.start + 4.0))  # ... and is held to the end (a bar at most)
     assert sum(e.units for e in solo.values) == 4 * 48
+
+
+@pytest.mark.parametrize("symbol, held, avoided", [
+    ("C", {0, 2, 4, 7, 9, 11}, {5, 1, 3}),  # F over C major: a semitone above E
+    ("Am7", {9, 0, 4, 7, 11, 2, 6}, {10, 5}),  # Bb is outside A dorian; F a semitone above E
+    ("G7", {7, 11, 2, 5, 9, 4}, {0, 8}),  # C (the 11th) over G7; Ab unless the symbol names it
+    ("G7b9", {8}, {0}),  # a tension the symbol names is heard as meant
+    ("Dm7b5", {2, 5, 8, 0}, {3}),  # Eb, the b9 over a half-diminished chord
+])
+def test_a_held_note_is_never_an_avoid_note(symbol, held, avoided):
+    from genapp.music.symbols import parse_chord_symbol
+    from genapp.products.improv import held_tones
+
+    tones = held_tones(parse_chord_symbol(symbol))
+    assert held <= tones and not avoided & tones
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_improv_solo_holds_no_avoid_note(improv, seed):
+    from genapp.products.improv import held_tones
+
+    prog = progression_from_text("Cmaj7 | Am7 | Dm7 | G7")
+    solo = improv.solo(prog, 8, temperature=1.5, seed=seed, rhythm_temperature=1.5)  # hot: avoid notes by chance
+    held = [n for n in solo.decoded.notes if n.duration >= 1.0]
+    assert held
+    for n in held:
+        chord = next(c.chord for c in reversed(solo.chords) if c.start <= n.start + 1e-9)
+        assert n.pitch % 12 in held_tones(chord), (n, chord)

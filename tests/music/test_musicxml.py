@@ -287,3 +287,21 @@ def test_every_wjd_solo_is_read_fast_with_every_chord_symbol(monkeypatch):
     assert sorted(symbols) == [f.name for f in files]  # all read by the fast reader, none by music21
     assert sum(harmonies.values()) > 10_000
     assert {n: (harmonies[n], symbols[n]) for n in symbols if harmonies[n] != symbols[n]} == {}
+
+
+def test_damaged_compressed_data_is_refused_in_one_line(tmp_path):
+    import struct
+
+    src = WJD / "KidOry_GutBucketBlues_Solo.mxl"
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as z:
+        info = next(i for i in z.infolist() if i.filename.endswith(".xml") and not i.filename.startswith("META"))
+    n, e = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + n + e  # the score's deflate stream
+    for k in range(start + 20, start + 60):
+        data[k] ^= 0x5A
+    bad = tmp_path / "damaged.mxl"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(PieceError) as refused:
+        read_source(str(bad))
+    assert str(refused.value) == f"{bad}: not a compressed MusicXML file (not a readable zip archive)"

@@ -1,7 +1,8 @@
 """Issue #25's targets: the shipped jazz model against real solos it never trained on (Weimar Jazz Database).
 
 1. Reading the corpus: all 410 solos of ``corpora/wjd`` cold (an empty cache, genapp's own MusicXML
-   reader, parallel workers) and warm (the cache), and the share of chord symbols read.
+   reader, parallel workers) and warm (the cache), the share of chord symbols read, and genapp's reader
+   beside music21 file by file (every 20th solo, one process).
 2. Held-out quality: the shipped model (``models/jazz``, trained on ``corpora/wjd``) on the solos it
    held out (whole tunes, ``corpora/wjd/README.md``), in nats per event, beside Kneser-Ney n-grams of
    orders 1-8 fitted on the training solos and scored on the same events; and the previous shipped
@@ -62,7 +63,26 @@ def reading() -> str:
         written += sum(1 for _ in root.iter("harmony"))
         read += len(musicxml.read_score(Path(f))[4])
     text = table(["read", "solos", "skipped", "seconds"], rows)
-    return text + f"\n\nChord symbols: {read:,} of {written:,} read ({read / written:.2%}; target at least 99.5%)."
+    return (text + f"\n\nChord symbols: {read:,} of {written:,} read ({read / written:.2%}; target at least 99.5%)."
+            + f"\n\n{per_file(files[::20])}")
+
+
+def per_file(files: list[str]) -> str:
+    """genapp's MusicXML reader beside music21 on the same files, one process, music21 already imported."""
+    from genapp.music import limits, reading
+
+    reading._read_music21(files[0], None)  # music21's first import and set-up are not counted
+    seconds = {}
+    for label, read in (("limits.check_xml", lambda f: limits.check_xml(Path(f))),
+                        ("genapp's reader (music.musicxml)", lambda f: reading._read_musicxml(Path(f), None)),
+                        ("music21", lambda f: reading._read_music21(f, None))):
+        t = time.perf_counter()
+        for f in files:
+            read(f)
+        seconds[label] = (time.perf_counter() - t) / len(files)
+    rows = [[label, s] for label, s in seconds.items()]
+    rows.append(["music21 / genapp's reader", seconds["music21"] / seconds["genapp's reader (music.musicxml)"]])
+    return f"Per file, every 20th solo ({len(files)}):\n\n" + table(["reader", "seconds per file"], rows)
 
 
 def held_out(model: JazzModel) -> tuple[list[str], list[str]]:

@@ -719,7 +719,10 @@ def generate_command(outs, force, model_dir, chords, time_signature, backing, ba
                 "comping_program": program(comping_instrument, "comping_instrument"),
                 "bass_program": program(bass_instrument, "bass_instrument")}
     progression = choose_progression(chords, backing, tempo, time_signature)  # chords are checked before any model
-    bars = choruses * len(progression.bars) if choruses else bars if bars_given else progression.whole_choruses(bars)
+    if choruses:
+        bars = choruses * len(progression.bars)
+    elif not bars_given:
+        bars = progression.whole_choruses(bars)  # --bars left out: whole choruses of at least that many bars
     model_dir = _model_source(model_dir, "jazz", "jazz")
     sf = _soundfont(soundfont, outs)
     files, note = targets.file_targets(outs, count, replace=force)

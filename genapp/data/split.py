@@ -10,6 +10,7 @@ never all of them.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -37,7 +38,7 @@ def split_by_hash(items: Sequence[T], fraction: float, key: Callable[[T], str] =
     n_val = held_out_count(len(items), fraction)
     keys = [key(x) for x in items]
     ranked = sorted(set(keys), key=lambda k: (zlib.crc32(k.encode("utf-8")), k))
-    size = {k: keys.count(k) for k in ranked} if len(ranked) < len(keys) else dict.fromkeys(ranked, 1)
+    size = Counter(keys)
     held_keys, count = set(), 0
     for k in ranked:
         if count >= n_val:

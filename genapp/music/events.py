@@ -23,7 +23,7 @@ Before predicting event i the model sees (``Context.features``, shape (FEATURES,
     next chord          the next different chord: root relative to the current root (12), quality,
                         and quarter notes until it comes (/ 4, at most 2)
     register            (previous pitch - START_PITCH) / 12, and whether a note has sounded yet
-    (context 2, since 0.4; older bundles read context 1, without these three)
+    (context 2, since 0.4; older bundles read context 1, without these four)
     next chord's tones  for every step -12..+12, whether it lands on a tone of the next chord (25): the
                         guide tone a line aims at across the change
     breath              quarter notes since the last rest of a beat or more (or the start) / 16, at most

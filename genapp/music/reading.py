@@ -8,8 +8,9 @@ Which library reads what, and why:
   (``benchmarks/pipeline.py`` measures both), and splits type-0 files into
   one instrument per channel and program, which is what melody detection needs.
 - MusicXML (``.musicxml``, ``.mxl``, ``.xml``): genapp's own reader of
-  notes, chord symbols, meter and tempo (``music.musicxml``), about 150 times
-  faster than music21; a file it does not handle goes to music21.
+  notes, chord symbols, meter and tempo (``music.musicxml``), several times
+  faster than music21 (``benchmarks/jazz_real.py``); a file it does not
+  handle goes to music21.
 - ABC (``.abc``): **music21**, which also keeps chord symbols.
 - ``music21:NAME`` (e.g. ``music21:joplin/maple_leaf_rag``): a piece from the
   corpus bundled with music21, read the same way (no network).
